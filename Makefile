@@ -1,0 +1,47 @@
+# hpdiag-trace — see README.md.
+GO       ?= go
+PREFIX   ?= /usr/local
+VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X main.version=$(VERSION)
+PYTHON   ?= python3
+
+.PHONY: all build test bench demo generate install vet fmt clean cross
+
+all: build
+
+## build: bin/hpdiag-trace
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/hpdiag-trace ./cmd/hpdiag-trace
+
+## demo: trace the bundled example app (examples/shop) and show its report
+demo: build
+	bin/hpdiag-trace --mode shim -p examples/shop/shop.point --report shop-report.json -- $(PYTHON) examples/shop/shop.py
+
+## test: vet, formatting and every test (eBPF and interpreter tests included)
+test:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 15m ./...
+
+## bench: Go benchmarks of the pipeline, then each engine against a plain run
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./pipeline/ ./matcher/ ./pyre/
+	$(GO) run ./bench -tracer bin/hpdiag-trace
+
+## generate: rebuild generated code (none is committed yet)
+generate:
+	$(GO) generate ./...
+
+## cross: the Windows build (shim engine only)
+cross:
+	GOOS=windows GOARCH=amd64 $(GO) build -trimpath -o bin/hpdiag-trace.exe ./cmd/hpdiag-trace
+
+## install: bin/hpdiag-trace to $(PREFIX)/bin
+install: build
+	install -D -m 0755 bin/hpdiag-trace $(DESTDIR)$(PREFIX)/bin/hpdiag-trace
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin shop-report.json

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCheck: check validates probe.conf and points. It accepts a good file
+// with a summary and exit 0, and rejects a bad regex, a missing mandatory
+// argument and an include cycle with file:line and exit 2.
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name     string
+		point    string
+		wantCode int
+		wantErr  []string // substrings of stderr
+		wantOut  string   // substring of stdout
+	}{
+		{"good points with an include", "testdata/check/good.point", exitOK, nil, "3 points"},
+		{"bad regex", "testdata/check/badregex.point", exitUsage,
+			[]string{"badregex.point:8:", "^Shop("}, ""},
+		{"missing mandatory argument", "testdata/check/missing.point", exitUsage,
+			[]string{"missing.point:1:", "layer"}, ""},
+		{"include cycle", "testdata/check/cycle_a.point", exitUsage,
+			[]string{"cycle_b.point:7:", "cycle"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runTracer(t, ".", "check", "-d", t.TempDir(), "-p", tt.point)
+			if r.code != tt.wantCode {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.wantCode, r.stdout, r.stderr)
+			}
+			for _, s := range tt.wantErr {
+				if !strings.Contains(r.stderr, s) {
+					t.Errorf("stderr %q lacks %q", r.stderr, s)
+				}
+			}
+			if tt.wantCode != exitOK && strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+				t.Errorf("want one line, got %q", r.stderr)
+			}
+			if !strings.Contains(r.stdout, tt.wantOut) {
+				t.Errorf("stdout %q lacks %q", r.stdout, tt.wantOut)
+			}
+		})
+	}
+}

@@ -1,0 +1,117 @@
+//go:build unix
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// forwardedSignals are passed on to the launched application: a signal sent
+// to the tracer is meant for the application it runs.
+var forwardedSignals = []os.Signal{
+	syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
+	syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH, syscall.SIGALRM,
+}
+
+// launch runs argv with envv and the tracer's own stdin, stdout and stderr,
+// and returns the exit code a shell would report for it.
+//
+// The application gets its own process group, so that signals sent to the
+// tracer's group (a terminal's ^C, a supervisor's group kill) reach it exactly
+// once, through forwarding; and so that killing the tracer, even with
+// SIGKILL, leaves the application running. On a terminal the application's
+// group becomes the foreground group, as a shell would do, and stopping it
+// with ^Z stops the tracer too.
+func launch(argv, envv []string) (int, error) {
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		return exitNotFound, fmt.Errorf("cannot run %q: %w", argv[0], err)
+	}
+	tty := foregroundTTY()
+	cmd := &exec.Cmd{
+		Path: path, Args: argv, Env: envv,
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		SysProcAttr: &syscall.SysProcAttr{Setpgid: true},
+	}
+	if tty >= 0 {
+		cmd.SysProcAttr.Foreground = true
+		cmd.SysProcAttr.Ctty = tty
+		signal.Ignore(syscall.SIGTTOU, syscall.SIGTTIN)
+	}
+	sigs := make(chan os.Signal, 16)
+	signal.Notify(sigs, forwardedSignals...)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		return exitNotFound, fmt.Errorf("cannot run %q: %w", argv[0], err)
+	}
+	pid := cmd.Process.Pid
+	go forward(sigs, pid)
+	status, err := waitExit(pid, tty)
+	if tty >= 0 {
+		_ = unix.IoctlSetPointerInt(tty, unix.TIOCSPGRP, unix.Getpgrp())
+	}
+	if err != nil {
+		return exitInternal, err
+	}
+	return exitCode(status), nil
+}
+
+func forward(sigs <-chan os.Signal, pid int) {
+	for s := range sigs {
+		_ = syscall.Kill(pid, s.(syscall.Signal))
+	}
+}
+
+// waitExit waits until pid has ended. When a terminal stop (^Z) stops it, the
+// tracer takes the terminal back and stops itself, so the shell sees the job
+// stopped; when the shell continues the tracer, the application continues.
+func waitExit(pid, tty int) (syscall.WaitStatus, error) {
+	for {
+		var ws syscall.WaitStatus
+		_, err := syscall.Wait4(pid, &ws, syscall.WUNTRACED, nil)
+		if errors.Is(err, syscall.EINTR) {
+			continue
+		}
+		if err != nil {
+			return ws, fmt.Errorf("waiting for pid %d: %w", pid, err)
+		}
+		if !ws.Stopped() {
+			return ws, nil
+		}
+		if tty >= 0 {
+			_ = unix.IoctlSetPointerInt(tty, unix.TIOCSPGRP, unix.Getpgrp())
+		}
+		_ = syscall.Kill(0, syscall.SIGTSTP)
+		// Continued by the shell: hand the terminal back and wake the app.
+		if tty >= 0 {
+			_ = unix.IoctlSetPointerInt(tty, unix.TIOCSPGRP, pid)
+		}
+		_ = syscall.Kill(-pid, syscall.SIGCONT)
+	}
+}
+
+// exitCode is what a shell reports: the exit status, or 128+N for signal N.
+func exitCode(ws syscall.WaitStatus) int {
+	if ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ws.ExitStatus()
+}
+
+// foregroundTTY returns stdin's descriptor when it is a terminal whose
+// foreground process group is ours, and -1 otherwise.
+func foregroundTTY() int {
+	const fd = 0
+	pgrp, err := unix.IoctlGetInt(fd, unix.TIOCGPGRP)
+	if err != nil || pgrp != unix.Getpgrp() {
+		return -1
+	}
+	return fd
+}

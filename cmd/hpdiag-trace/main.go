@@ -1,0 +1,59 @@
+// Command hpdiag-trace traces CPython applications: which server requests they
+// served, how long each took, the call tree of the methods named in a points
+// file, the SQL they ran and the services they called.
+//
+//	hpdiag-trace [flags] -- python app.py args   launch and trace
+//	hpdiag-trace check [flags]                   validate probe.conf and points
+//	hpdiag-trace map-uri [flags] URI...          try uri_replace_pattern
+//	hpdiag-trace version
+//
+// See docs/cli.md for every flag and the exit codes.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	env := &environment{
+		stdout: os.Stdout,
+		stderr: os.Stderr,
+		getenv: os.Getenv,
+		goos:   runtime.GOOS,
+	}
+	os.Exit(run(context.Background(), os.Args[1:], env))
+}
+
+// environment is what a run of the command may touch, passed explicitly so
+// tests can run the CLI in-process.
+type environment struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	goos           string
+}
+
+func (e *environment) errorf(format string, args ...any) {
+	fmt.Fprintf(e.stderr, "hpdiag-trace: "+format+"\n", args...)
+}
+
+func run(ctx context.Context, args []string, env *environment) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "check":
+			return runCheck(args[1:], env)
+		case "map-uri":
+			return runMapURI(args[1:], env)
+		case "version", "--version":
+			fmt.Fprintf(env.stdout, "hpdiag-trace %s %s/%s\n", version, runtime.GOOS, runtime.GOARCH)
+			return exitOK
+		}
+	}
+	return runTrace(ctx, args, env)
+}

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/hpdiag/hpdiag-trace/conf"
+	"github.com/hpdiag/hpdiag-trace/matcher"
+	"github.com/hpdiag/hpdiag-trace/pipeline"
+	"github.com/hpdiag/hpdiag-trace/shim"
+)
+
+const traceSynopsis = `hpdiag-trace [flags] -- COMMAND [ARGS...]
+       hpdiag-trace [flags] SCRIPT.py [ARGS...]
+       hpdiag-trace check [flags]
+       hpdiag-trace map-uri [flags] URI...`
+
+// traceFlags are the flags of a tracing run.
+type traceFlags struct {
+	configFlags
+	single   bool
+	mode     string
+	report   string
+	pid      int
+	quiet    bool
+	verbose  bool
+	exitWait time.Duration
+}
+
+func (t *traceFlags) register(fs *flag.FlagSet) {
+	t.configFlags.register(fs)
+	for _, name := range []string{"s", "single"} {
+		fs.BoolVar(&t.single, name, false, "run SCRIPT as a module named by its file stem and call its main()")
+	}
+	fs.StringVar(&t.mode, "mode", "auto", "engine: shim, ebpf or auto")
+	fs.StringVar(&t.report, "report", "", "write the report to `FILE` when tracing ends; the format follows the extension (.json)")
+	fs.IntVar(&t.pid, "pid", 0, "attach to the running process `PID` (eBPF engine)")
+	for _, name := range []string{"q", "quiet"} {
+		fs.BoolVar(&t.quiet, name, false, "no summary on stderr when tracing ends")
+	}
+	fs.BoolVar(&t.verbose, "v", false, "log what the tracer does")
+	fs.DurationVar(&t.exitWait, "exit-wait", 5*time.Second, "how long to wait for the app's last events after it exited")
+}
+
+// runTrace launches COMMAND under the tracer, waits for it and writes the
+// report. Its exit code is the application's.
+func runTrace(ctx context.Context, args []string, env *environment) int {
+	var tf traceFlags
+	fs := flag.NewFlagSet("hpdiag-trace", flag.ContinueOnError)
+	tf.register(fs)
+	fs.Usage = usage(fs, traceSynopsis)
+	if code, ok := parseFlags(fs, args, env); !ok {
+		return code
+	}
+	if code, ok := checkTraceRequest(&tf, fs.Args(), env); !ok {
+		return code
+	}
+	level := logrus.WarnLevel
+	if tf.verbose {
+		level = logrus.DebugLevel
+	}
+	log := newLogger(env.stderr, level)
+	setup, err := loadSetup(tf.configFlags, env, log, true)
+	if err != nil {
+		env.errorf("%s", err)
+		return exitUsage
+	}
+	reportFile := tf.report
+	if reportFile == "" {
+		reportFile = setup.config.Probe.ReportFile
+	}
+	if err := checkReportFile(reportFile); err != nil {
+		env.errorf("%s", err)
+		return exitUsage
+	}
+	return traceWithShim(ctx, &tf, setup, command(fs.Args()), reportFile, env, log)
+}
+
+// checkTraceRequest refuses what this version cannot do before anything starts.
+func checkTraceRequest(tf *traceFlags, cmd []string, env *environment) (int, bool) {
+	switch tf.mode {
+	case "shim", "auto":
+	case "ebpf":
+		env.errorf("--mode ebpf: the eBPF engine is not available in this version; use --mode shim (or auto)")
+		return exitNoTrace, false
+	default:
+		env.errorf("--mode %q: unknown engine; use shim, ebpf or auto", tf.mode)
+		return exitUsage, false
+	}
+	if tf.pid != 0 {
+		env.errorf("--pid %d: attaching to a running process needs the eBPF engine, which is not available in this version; launch the app under hpdiag-trace instead", tf.pid)
+		return exitNoTrace, false
+	}
+	if tf.single {
+		env.errorf("--single is not available in this version: run the script as it is (points name it by its file stem)")
+		return exitUsage, false
+	}
+	if len(cmd) == 0 {
+		env.errorf("nothing to trace: give the command after --, e.g. hpdiag-trace -p app.point -- python3 app.py")
+		return exitUsage, false
+	}
+	if tf.point == "" {
+		env.errorf("no points file: give -p FILE naming the methods to measure (see docs/configuration.md)")
+		return exitUsage, false
+	}
+	return exitOK, true
+}
+
+// command returns the command line to run. A bare script, as the guide's
+// hpdiag_instrument.py takes it, runs with python3 from PATH.
+func command(args []string) []string {
+	if strings.HasSuffix(args[0], ".py") {
+		if _, err := os.Stat(args[0]); err == nil {
+			return append([]string{"python3"}, args...)
+		}
+	}
+	return args
+}
+
+// checkReportFile accepts the report formats this version writes.
+func checkReportFile(name string) error {
+	if name == "" {
+		return nil
+	}
+	switch ext := strings.ToLower(filepath.Ext(name)); ext {
+	case ".json":
+		return nil
+	default:
+		return fmt.Errorf("--report %s: unsupported report format %q; use a .json file name", name, ext)
+	}
+}
+
+func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []string, reportFile string, env *environment, log *logrus.Logger) int {
+	if tf.mode == "auto" {
+		log.Debug("--mode auto: using the shim engine (the eBPF engine is not available in this version)")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	started := time.Now()
+	pipe := pipeline.New(pipeline.Options{Config: setup.config, Log: log})
+	pipe.Start(ctx)
+	m := matcher.New(setup.points, matcher.Options{})
+	srv, err := shim.Start(ctx, shim.Options{
+		Matcher:          m,
+		Sink:             pipe,
+		Log:              log,
+		TraceShimThreads: setup.config.Probe.InstrumentPyprobeThreads,
+	})
+	if err != nil {
+		env.errorf("cannot start the shim engine: %s", err)
+		return exitInternal
+	}
+	defer srv.Close()
+	code, err := launch(argv, srv.Env(os.Environ()))
+	if err != nil {
+		env.errorf("%s", err)
+		return code
+	}
+	stats := srv.Wait(tf.exitWait)
+	report := pipe.Close()
+	report.SetProbe(conf.ExpandProbeID(setup.config.Probe.ProbeID, os.Getpid()), "shim", started)
+	if code := explainShimStats(stats, env); code != exitOK {
+		return code
+	}
+	if err := writeOutputs(report, reportFile, tf.quiet, env); err != nil {
+		env.errorf("%s", err)
+		return exitInternal
+	}
+	return code
+}
+
+// explainShimStats says what could not be traced. An interpreter the shim
+// refused never ran the app, so the run fails with exitNoTrace.
+func explainShimStats(stats shim.Stats, env *environment) int {
+	for _, r := range stats.Refused {
+		env.errorf("pid %d: %s", r.PID, r.Reason)
+	}
+	if len(stats.Refused) > 0 {
+		return exitNoTrace
+	}
+	if !stats.Connected {
+		env.errorf("nothing was traced: the command started no Python interpreter that loaded the shim (not Python, or run with -E, -I or -S, which ignore PYTHONPATH)")
+	}
+	return exitOK
+}
+
+// writeOutputs writes the report file, if any, and the summary on stderr.
+func writeOutputs(report *pipeline.Report, reportFile string, quiet bool, env *environment) error {
+	if reportFile != "" {
+		if err := writeReportFile(report, reportFile); err != nil {
+			return err
+		}
+	}
+	if !quiet {
+		report.WriteConsole(env.stderr)
+		if reportFile != "" {
+			fmt.Fprintf(env.stderr, "report: %s\n", reportFile)
+		}
+	}
+	return nil
+}
+
+func writeReportFile(report *pipeline.Report, name string) error {
+	tmp := name + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	if err := report.WriteJSON(f); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("writing the report %s: %w", name, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing the report %s: %w", name, err)
+	}
+	if err := os.Rename(tmp, name); err != nil {
+		return fmt.Errorf("writing the report %s: %w", name, err)
+	}
+	return nil
+}

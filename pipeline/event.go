@@ -1,0 +1,49 @@
+package pipeline
+
+import "github.com/hpdiag/hpdiag-trace/matcher"
+
+// Kind tells what an Event reports.
+type Kind uint8
+
+// The kinds of Event.
+const (
+	// Enter: a matched function or method was entered (or a generator resumed).
+	Enter Kind = iota + 1
+	// Exit: the innermost open call of Method on the thread left; Exception
+	// says whether it left by an exception.
+	Exit
+	// Attr: a request attribute for the call currently open on the thread
+	// (or, with no open call, for the next fragment of the thread).
+	Attr
+)
+
+// AttrKey names a request attribute carried by an Attr event.
+type AttrKey uint8
+
+// The request attributes an engine can report.
+const (
+	AttrURI             AttrKey = iota + 1 // URI of an inbound HTTP request
+	AttrHTTPStatus                         // HTTP status code, decimal
+	AttrHTTPStatusDesc                     // HTTP status text
+	AttrInboundColoring                    // coloring / traceparent of an inbound call
+	AttrRemoteIP                           // caller address of an inbound call
+	AttrSQL                                // SQL text executed by the open call
+	AttrOutbound                           // target (URL) of an outbound call by the open call
+	AttrServerPort                         // tcp_server_port
+	AttrConsumerID                         // WS_consumer_id
+)
+
+// Event is what every engine produces. It is a plain value: engines send
+// events in batches and the pipeline never keeps a pointer to one.
+type Event struct {
+	Kind      Kind
+	Exception bool    // Exit only: left by an exception
+	AttrKey   AttrKey // Attr only
+	PID       int32
+	TID       uint64 // thread identity within PID, as the engine knows it
+	Time      int64  // nanoseconds, monotonic; comparable within one PID
+	Method    *matcher.Method
+	// Value is the captured argument of an Enter (args:n / args:name, joined
+	// when several) or the attribute value of an Attr.
+	Value string
+}
