@@ -11,16 +11,20 @@ type Error struct {
 	Fix  string // what to do about it; may be empty
 }
 
-// Error formats the problem as "file:line: msg; fix".
+// Error formats the problem as "file:line: msg; fix". Without a File, as for
+// a value given on the command line, it is "msg; fix".
 func (e *Error) Error() string {
-	loc := e.File
-	if e.Line > 0 {
-		loc = fmt.Sprintf("%s:%d", e.File, e.Line)
+	msg := e.Msg
+	if e.Fix != "" {
+		msg += "; " + e.Fix
 	}
-	if e.Fix == "" {
-		return loc + ": " + e.Msg
+	switch {
+	case e.File == "":
+		return msg
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, msg)
 	}
-	return loc + ": " + e.Msg + "; " + e.Fix
+	return e.File + ": " + msg
 }
 
 // Warner receives problems that do not stop the run, such as unknown keys.

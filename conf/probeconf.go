@@ -53,7 +53,7 @@ type LevelException struct {
 
 // Probe is the [Probe] namespace.
 type Probe struct {
-	ProbeID            string // with %0 already expanded by ExpandProbeID
+	ProbeID            string // as written; ExpandProbeID replaces %0
 	RegisteredHostname string
 	ProbeGroup         string
 	SystemGroup        string

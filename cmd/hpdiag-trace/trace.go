@@ -143,8 +143,12 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	started := time.Now()
-	pipe := pipeline.New(pipeline.Options{Config: setup.config, Log: log})
+	pipe := pipeline.New(pipeline.Options{
+		Config:  setup.config,
+		Log:     log,
+		ProbeID: conf.ExpandProbeID(setup.config.Probe.ProbeID, os.Getpid()),
+		Engine:  "shim",
+	})
 	pipe.Start(ctx)
 	m := matcher.New(setup.points, matcher.Options{})
 	srv, err := shim.Start(ctx, shim.Options{
@@ -165,7 +169,6 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 	}
 	stats := srv.Wait(tf.exitWait)
 	report := pipe.Close()
-	report.SetProbe(conf.ExpandProbeID(setup.config.Probe.ProbeID, os.Getpid()), "shim", started)
 	if code := explainShimStats(stats, env); code != exitOK {
 		return code
 	}
@@ -199,7 +202,9 @@ func writeOutputs(report *pipeline.Report, reportFile string, quiet bool, env *e
 		}
 	}
 	if !quiet {
-		report.WriteConsole(env.stderr)
+		if err := report.WriteConsole(env.stderr); err != nil {
+			return err
+		}
 		if reportFile != "" {
 			fmt.Fprintf(env.stderr, "report: %s\n", reportFile)
 		}
