@@ -16,7 +16,7 @@ func TestCheck(t *testing.T) {
 		wantErr  []string // substrings of stderr
 		wantOut  string   // substring of stdout
 	}{
-		{"good points with an include", "testdata/check/good.point", exitOK, nil, "3 points"},
+		{"good points with an include", "testdata/check/good.point", exitOK, nil, "points: 2 from 2 files"},
 		{"bad regex", "testdata/check/badregex.point", exitUsage,
 			[]string{"badregex.point:8:", "^Shop("}, ""},
 		{"missing mandatory argument", "testdata/check/missing.point", exitUsage,
