@@ -1,0 +1,22 @@
+"""The in-process half of hpdiag-trace's shim engine (shim/PROTOCOL.md).
+
+The bootstrap (sitecustomize.py) connects, says hello and, once the tracer
+accepted the interpreter, calls start(). From then on calls of the code
+objects the tracer's points select are recorded and shipped to it; nothing
+else in the process changes."""
+import sys
+
+# Everything is imported now: the bootstrap removes this package from
+# sys.modules and its directory from sys.path right after.
+from . import core, monitor, profile
+
+
+def start(sock, addr, token, shimdir, hello, welcome):
+    """Starts tracing this process; sock is the accepted connection."""
+    if sys.version_info >= (3, 12) and hasattr(sys, 'monitoring'):
+        engine = monitor
+    else:
+        engine = profile
+    shim = core.Shim(sock, addr, token, shimdir, hello, welcome)
+    shim.start(engine)
+    return shim

@@ -1,0 +1,283 @@
+"""The shim of one process: verdicts, captured values, exit and fork."""
+import atexit
+import itertools
+import os
+import re
+import sys
+import traceback
+
+from . import forking, names, wire
+from .recorder import ENTER, ENTER_VALUE, KIND_BITS, Recorder
+
+_KIND_MASK = ~((1 << KIND_BITS) - 1)  # clears the kind bits of a word
+CAPTURE = 4  # verdict bit: the code captures a value on Enter
+
+
+def _name_filter(patterns):
+    """A cheap pre-check on co_name built from the points' method patterns:
+    a code object whose name no pattern matches cannot be selected, so the
+    tracer is not asked. Anything Python's re cannot compile disables it."""
+    if patterns is None:
+        return lambda name: True
+    searches = []
+    for pattern in patterns:
+        if pattern is None:
+            return lambda name: True
+        try:
+            searches.append(re.compile(pattern).search)
+        except Exception:
+            return lambda name: True
+
+    def ok(name):
+        for search in searches:
+            if search(name) is not None:
+                return True
+        return False
+    return ok
+
+
+class Shim(object):
+    """State of the shim in this process. Engines (profile, monitor) call
+    first_sight() for a code object they have no verdict for, and record
+    through the recorder."""
+
+    def __init__(self, sock, addr, token, shimdir, hello, welcome):
+        self.conn = wire.Conn(sock)
+        self.addr = addr
+        self.hello = dict(hello, token=token)
+        self.shim_prefix = os.path.join(os.path.normcase(shimdir), '')
+        self.trace_shim = bool(welcome.get('trace_shim'))
+        self.value_limit = int(welcome.get('max_value') or 512)
+        self.name_ok = _name_filter(welcome.get('methods'))
+        interval = (welcome.get('interval_ms') or 50) / 1000.0
+        max_records = int(welcome.get('max_records') or 1000000)
+        self.recorder = Recorder(self.conn, interval, max_records, self.fail)
+        self.fork = forking.ForkState()
+        self.recorder.tick = self.fork.settle
+        # id(code) -> verdict: 0, or code id << 3 | CAPTURE. Keyed by id()
+        # because hashing a code object hashes its whole contents; pins keeps
+        # every keyed code object alive so that its id stays its own.
+        self.verdicts = {}
+        self.pins = []
+        self.captures = {}
+        self.cids = itertools.count(1)
+        self.keep_unmatched = True
+        self.engine = None
+        self.tracing = False
+        self.finished = False
+        self.pid = os.getpid()
+
+    def start(self, engine_module):
+        self.engine = engine_module.Engine(self)
+        self.keep_unmatched = self.engine.keep_unmatched
+        self.recorder.start(self.engine.thread_setup if self.trace_shim else None)
+        atexit.register(self.final, 'exit')
+        if hasattr(os, 'register_at_fork'):
+            os.register_at_fork(before=self._before_fork,
+                                after_in_parent=self._after_parent,
+                                after_in_child=self._after_child)
+        self.tracing = True
+        switch_on, args = self.engine.prepare()
+        # The calls under way (site importing the bootstrap, this one) will
+        # return while traced: those matched get their Enter now. Recorded
+        # here, not in a helper, and the engine switched on by a C call, so
+        # that nothing of the shim's own is half recorded when
+        # TraceShimThreads traces it.
+        rec, tid = self.recorder, forking.get_ident()
+        for v, data in self._open_calls(sys._getframe(0)):
+            if data is None:
+                rec.buf.extend((v | ENTER, tid, forking.now()))
+            else:
+                vid = next(rec.vids)
+                rec.values.append((vid, data))
+                rec.buf.extend(((v & _KIND_MASK) | ENTER_VALUE, tid, forking.now(), vid))
+        switch_on(*args)
+
+    # Verdicts.
+
+    def first_sight(self, code, frame):
+        """The verdict for a code object not seen before (0: not traced)."""
+        if not self.tracing:
+            v = 0
+        elif not self.trace_shim and os.path.normcase(code.co_filename).startswith(self.shim_prefix):
+            v = 0
+        elif not self.name_ok(code.co_name):
+            v = 0
+        else:
+            return self._ask(code, frame)
+        if self.keep_unmatched:
+            self.verdicts[id(code)] = 0
+            self.pins.append(code)
+        return v
+
+    def _ask(self, code, frame):
+        qual = getattr(code, 'co_qualname', None)
+        if qual is None:
+            qual = names.rebuild_qualname(code, frame)
+        module = frame.f_globals.get('__name__')
+        if type(module) is not str:
+            module = ''
+        with self.conn.lock:
+            v = self.verdicts.get(id(code))
+            if v is not None:
+                return v  # another thread asked meanwhile
+            cid = next(self.cids)
+            reply = self.conn.request(wire.VERDICT_Q, {
+                'id': cid, 'file': code.co_filename, 'qual': qual,
+                'name': code.co_name, 'line': code.co_firstlineno, 'module': module,
+            }, wire.VERDICT)
+            v = 0
+            if reply.get('match'):
+                v = cid << KIND_BITS
+                indexes = reply.get('args')
+                if indexes:
+                    self.captures[cid] = names.Capture(
+                        [int(i) for i in indexes], bool(reply.get('method')),
+                        reply.get('module') or module, self.value_limit)
+                    v |= CAPTURE
+            if v or self.keep_unmatched:
+                self.verdicts[id(code)] = v
+                self.pins.append(code)
+        return v
+
+    def capture(self, code, frame, v, tid, t):
+        """Records an Enter with the value the code's point captures."""
+        cap = self.captures.get(v >> KIND_BITS)
+        text = cap.value(code, frame.f_locals) if cap is not None else ''
+        self.recorder.add_value((v & _KIND_MASK) | ENTER_VALUE, tid, t,
+                                text.encode('utf-8', 'replace'))
+
+    # Failures and the end.
+
+    def fail(self, message):
+        """An internal error: tracing stops, the application runs on, and
+        the tracer is told (if it can still be reached)."""
+        self.stop_tracing()
+        try:
+            body = {'message': str(message), 'traceback': traceback.format_exc(),
+                    'disabled': True}
+            if self.conn.lock.acquire(True, 5.0):
+                try:
+                    self.conn.send(wire.ERROR, wire._encode(body).encode('utf-8', 'replace'))
+                finally:
+                    self.conn.lock.release()
+        except Exception:
+            pass
+
+    def stop_tracing(self):
+        if not self.tracing:
+            return
+        self.tracing = False
+        try:
+            self.engine.stop()
+        except Exception:
+            pass
+        # Threads that still call the engine now get 0 from first_sight.
+        self.verdicts.clear()
+
+    def final(self, reason):
+        """Ships what is queued and says goodbye: at exit, or at the end of
+        a multiprocessing child (which leaves by os._exit)."""
+        if self.finished:
+            return
+        self.finished = True
+        self.stop_tracing()
+        rec = self.recorder
+        rec.stop()
+        rec.closed = True
+        try:
+            lock = self.conn.lock
+            if not lock.acquire(True, wire.IO_TIMEOUT):
+                return
+            try:
+                rec.flush_locked()
+                body = wire._encode({'reason': reason, 'dropped': rec.dropped_total})
+                self.conn.send(wire.GOODBYE, body.encode('utf-8'))
+            finally:
+                lock.release()
+        except Exception:
+            pass
+        self.conn.close()
+
+    # Fork.
+
+    def _before_fork(self):
+        if not self.tracing or self.finished:
+            return
+        self.fork.before(self, sys._getframe(1))
+        # No frame may be half written when the child copies the socket.
+        self.conn.lock.acquire()
+        self.fork.locked = True
+
+    def _after_parent(self):
+        if self.fork.locked:
+            self.fork.locked = False
+            self.conn.lock.release()
+        if self.fork.after_parent():
+            self.recorder.kick()
+
+    def _after_child(self):
+        self.fork.after_child()
+        if not self.fork.locked:
+            return
+        self.fork.locked = False
+        parent, self.pid = self.pid, os.getpid()
+        self.conn.forget()
+        self.verdicts.clear()
+        del self.pins[:]
+        self.captures.clear()
+        self.cids = itertools.count(1)
+        try:
+            conn = wire.Conn(wire.connect(self.addr))
+            reply = conn.request(wire.HELLO, wire.hello_for_child(self.hello, parent), wire.WELCOME)
+        except Exception:
+            self.stop_tracing()
+            self.finished = True
+            return
+        self.conn = conn
+        self.recorder.fork_child(conn)
+        if not reply.get('ok'):
+            self.stop_tracing()
+            self.finished = True
+            conn.close()
+            return
+        self.recorder.start(self.engine.thread_setup if self.trace_shim else None)
+        # The child continues the forking thread's calls (see start()).
+        try:
+            calls = self._open_calls(sys._getframe(0))
+        except Exception as exc:
+            self.fail('resuming the calls open at fork: %r' % (exc,))
+            return
+        rec, tid = self.recorder, forking.get_ident()
+        for v, data in calls:
+            if data is None:
+                rec.buf.extend((v | ENTER, tid, forking.now()))
+            else:
+                vid = next(rec.vids)
+                rec.values.append((vid, data))
+                rec.buf.extend(((v & _KIND_MASK) | ENTER_VALUE, tid, forking.now(), vid))
+
+    def _open_calls(self, frame):
+        """The matched calls open in this thread from frame outwards,
+        outermost first, as (verdict, captured value or None), for their
+        Enters: at start-up, and in a fork child."""
+        frames = []
+        while frame is not None:
+            frames.append(frame)
+            frame = frame.f_back
+        calls = []
+        for f in reversed(frames):
+            code = f.f_code
+            v = self.verdicts.get(id(code))
+            if v is None:
+                v = self.first_sight(code, f)
+            if not v:
+                continue
+            self.engine.resumed(code)
+            data = None
+            if v & CAPTURE:
+                cap = self.captures.get(v >> KIND_BITS)
+                text = cap.value(code, f.f_locals) if cap is not None else ''
+                data = text.encode('utf-8', 'replace')
+            calls.append((v, data))
+        return calls
