@@ -80,7 +80,14 @@ func runTrace(ctx context.Context, args []string, env *environment) int {
 		env.errorf("%s", err)
 		return exitUsage
 	}
-	return traceWithShim(ctx, &tf, setup, command(fs.Args()), reportFile, env, log)
+	argv := command(fs.Args())
+	if tf.single {
+		if argv, err = singleCommand(argv); err != nil {
+			env.errorf("%s", err)
+			return exitUsage
+		}
+	}
+	return traceWithShim(ctx, &tf, setup, argv, reportFile, env, log)
 }
 
 // checkTraceRequest refuses what this version cannot do before anything starts.
@@ -97,10 +104,6 @@ func checkTraceRequest(tf *traceFlags, cmd []string, env *environment) (int, boo
 	if tf.pid != 0 {
 		env.errorf("--pid %d: attaching to a running process needs the eBPF engine, which is not available in this version; launch the app under hpdiag-trace instead", tf.pid)
 		return exitNoTrace, false
-	}
-	if tf.single {
-		env.errorf("--single is not available in this version: run the script as it is (points name it by its file stem)")
-		return exitUsage, false
 	}
 	if len(cmd) == 0 {
 		env.errorf("nothing to trace: give the command after --, e.g. hpdiag-trace -p app.point -- python3 app.py")

@@ -37,10 +37,18 @@ def _hpdiag_unpath(here):
 
 
 def _hpdiag_connect(addr, timeout):
-    import socket
+    # _socket, not socket: the C module is all this needs, and much
+    # cheaper to import at every interpreter start.
+    import _socket
     host, _, port = addr.rpartition(':')
-    sock = socket.create_connection((host, int(port)), timeout)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect((host, int(port)))
+        sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
+    except Exception:
+        sock.close()
+        raise
     return sock
 
 

@@ -4,7 +4,6 @@ import itertools
 import os
 import re
 import sys
-import traceback
 
 from . import forking, names, wire
 from .recorder import ENTER, ENTER_VALUE, KIND_BITS, Recorder
@@ -154,6 +153,7 @@ class Shim(object):
         the tracer is told (if it can still be reached)."""
         self.stop_tracing()
         try:
+            import traceback  # only now: it is costly to import at start-up
             body = {'message': str(message), 'traceback': traceback.format_exc(),
                     'disabled': True}
             if self.conn.lock.acquire(True, 5.0):

@@ -21,7 +21,6 @@ it exactly.
 """
 import opcode
 import sys
-import threading
 from _thread import get_ident
 from time import perf_counter_ns
 
@@ -98,15 +97,18 @@ class Engine(object):
     keep_unmatched = True
 
     def __init__(self, shim):
+        import threading  # not at import: 3.12+ never needs it
+        self.threading = threading
         self.profile = _make_profile(shim)
 
     def prepare(self):
         """Readies the engine; returns the C call (function, args) that
         switches it on in this thread."""
-        threading.setprofile(self.profile)
+        self.threading.setprofile(self.profile)
         return sys.setprofile, (self.profile,)
 
     def stop(self):
+        threading = self.threading
         if getattr(threading, '_profile_hook', None) is self.profile:
             threading.setprofile(None)
         if sys.getprofile() is self.profile:

@@ -1,8 +1,8 @@
 """Frames between the shim and the tracer (shim/PROTOCOL.md)."""
+import _socket
 import _thread
 import json
 import os
-import socket
 import struct
 import sys
 
@@ -80,9 +80,15 @@ class Conn(object):
 
 def connect(addr):
     host, _, port = addr.rpartition(':')
-    sock = socket.create_connection((host, int(port)), CONNECT_TIMEOUT)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.settimeout(IO_TIMEOUT)
+    sock = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+    try:
+        sock.settimeout(CONNECT_TIMEOUT)
+        sock.connect((host, int(port)))
+        sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
+        sock.settimeout(IO_TIMEOUT)
+    except Exception:
+        sock.close()
+        raise
     return sock
 
 
