@@ -56,7 +56,12 @@ func (cn *conn) records(p []byte) error {
 	order := cn.order
 	pid := cn.pid
 	out := sink.NewBatch()
-	defer func() { sink.Submit(out) }()
+	var events, invalid uint64
+	defer func() {
+		sink.Submit(out)
+		cn.s.events.Add(events)
+		cn.s.invalid.Add(invalid)
+	}()
 	for len(p) > 0 {
 		if len(p) < 24 {
 			return errors.New("batch: truncated record")
@@ -89,7 +94,7 @@ func (cn *conn) records(p []byte) error {
 			return fmt.Errorf("batch: unknown record kind %d", kind)
 		}
 		if id >= uint64(len(cn.methods)) || cn.methods[id] == nil {
-			cn.invalid++ // a code id never matched: cannot be attributed
+			invalid++ // a code id never matched: cannot be attributed
 			continue
 		}
 		ev.Method = cn.methods[id]
@@ -98,7 +103,7 @@ func (cn *conn) records(p []byte) error {
 			out = sink.NewBatch()
 		}
 		out = append(out, ev)
-		cn.events++
+		events++
 	}
 	return nil
 }

@@ -135,8 +135,9 @@ func TestBatchDecoding(t *testing.T) {
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("events:\n got %+v\nwant %+v", got, tt.want)
 			}
-			if sink.dropped != tt.dropped || s.stats.Dropped != tt.dropped || cn.invalid != tt.invalid {
-				t.Errorf("dropped %d/%d, invalid %d; want %d, %d", sink.dropped, s.stats.Dropped, cn.invalid, tt.dropped, tt.invalid)
+			st := s.snapshot()
+			if sink.dropped != tt.dropped || st.Dropped != tt.dropped || st.Invalid != tt.invalid || st.Events != uint64(len(tt.want)) {
+				t.Errorf("stats %+v, sink dropped %d; want dropped %d, invalid %d, events %d", st, sink.dropped, tt.dropped, tt.invalid, len(tt.want))
 			}
 			if len(cn.values) != 0 {
 				t.Errorf("values left unclaimed: %v", cn.values)

@@ -42,8 +42,6 @@ type conn struct {
 	order   binary.ByteOrder
 	methods []*matcher.Method // by code id
 	values  map[uint64]string // captured values not yet claimed by a record
-	events  uint64
-	invalid uint64
 }
 
 // verdictQ asks for a code object's verdict.
@@ -85,45 +83,60 @@ func (cn *conn) serve() {
 	defer cn.finish()
 	cn.log = cn.s.log.WithField("remote", cn.c.RemoteAddr().String())
 	r := bufio.NewReaderSize(cn.c, 256<<10)
+	if cn.handshake(r) {
+		cn.loop(r)
+	}
+}
+
+// handshake reads the first frame and answers a hello; it reports whether
+// the connection is a traced interpreter's.
+func (cn *conn) handshake(r *bufio.Reader) bool {
 	_ = cn.c.SetReadDeadline(time.Now().Add(helloTimeout))
-	kind, payload, buf, err := readFrame(r, nil)
+	kind, payload, _, err := readFrame(r, nil)
 	if err != nil {
 		cn.log.WithError(err).Debug("shim connection closed before its hello")
-		return
+		return false
 	}
 	switch kind {
 	case frameSentinel:
 		cn.s.sentinelArrived(payload)
-		return
+		return false
 	case frameHello:
 	default:
 		cn.log.Warnf("shim connection: first frame %#x is not a hello; closed", kind)
-		return
+		return false
 	}
 	var h hello
 	if err := json.Unmarshal(payload, &h); err != nil {
 		cn.log.WithError(err).Warn("shim connection: unreadable hello; closed")
-		return
+		return false
 	}
 	if subtle.ConstantTimeCompare([]byte(h.Token), []byte(cn.s.token)) != 1 {
 		cn.log.Warn("shim connection with a wrong token; closed")
-		return
+		return false
 	}
 	cn.log = cn.log.WithField("pid", h.PID)
 	if reason := h.refusal(); reason != "" {
 		cn.refuse(r, &h, reason)
-		return
+		return false
 	}
 	if err := writeJSON(cn.c, frameWelcome, cn.s.welcome); err != nil {
 		cn.log.WithError(err).Warn("shim connection: cannot answer the hello")
-		return
+		return false
 	}
 	cn.order, _ = h.byteOrder()
 	cn.values = make(map[uint64]string)
 	cn.s.traced(cn, &h)
 	_ = cn.c.SetReadDeadline(time.Time{})
+	return true
+}
+
+// loop handles a traced interpreter's frames until it closes.
+func (cn *conn) loop(r *bufio.Reader) {
+	var buf []byte
 	for {
-		kind, payload, buf, err = readFrame(r, buf)
+		kind, payload, next, err := readFrame(r, buf)
+		buf = next
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
 				cn.log.WithError(err).Debug("shim connection ended")

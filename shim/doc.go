@@ -15,5 +15,6 @@
 // It asks the Server for the verdict on each code object the first time it
 // runs; the Server answers with the matcher's verdict and turns the shim's
 // event batches into pipeline events for the Sink. Fork children reconnect
-// as processes of their own. The wire protocol is described in PROTOCOL.md.
+// as processes of their own. PROTOCOL.md describes the wire protocol, what
+// counts as an Enter and an Exit on each Python version, and the limitations.
 package shim

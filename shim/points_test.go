@@ -13,7 +13,8 @@ func testPoints() []*conf.Point {
 		point("Numbers", "^app$", "", "^numbers$", argN(0)),
 		point("Generators", "^app$", "", "^(inner|outer)$"),
 		point("Describe", "^app$", "", "^(describe|nodoc)$", argName()),
+		point("Shout", "^app$", "", "^shout$", argN(0), argN(5)), // no 6th argument: left out
 		point("Fork", "^app$", "", "^(forked_work|run_fork|mp_work)$"),
-		point("Step", "^longrun$", "", "^(step|late)$"),
+		point("Step", "^(longrun|many)$", "", "^(step|late)$"),
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -84,6 +85,9 @@ type Server struct {
 	sentinel map[string]chan struct{}
 	stats    Stats
 	closing  bool
+
+	events  atomic.Uint64 // delivered to the Sink
+	invalid atomic.Uint64 // records of code ids never matched
 
 	wg        sync.WaitGroup
 	closed    chan struct{}

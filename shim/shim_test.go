@@ -58,6 +58,9 @@ func checkApp(t *testing.T, py, app string, main int32, st Stats, events []pipel
 	if !st.Connected || st.Processes != 4 || len(st.Refused) != 0 || len(st.Failures) != 0 || st.Dropped != 0 || st.Invalid != 0 || len(st.Running) != 0 {
 		t.Errorf("stats = %+v, want 4 processes connected, nothing refused, failed, dropped or running", st)
 	}
+	if st.Events != uint64(len(events)) {
+		t.Errorf("stats count %d events, the sink got %d", st.Events, len(events))
+	}
 	info := procs[main]
 	if !strings.HasPrefix(info.Python, "3.") || info.Executable == "" || len(info.Argv) == 0 || info.Argv[0] != app || info.Parent != 0 {
 		t.Errorf("process info of the app = %+v", info)
@@ -95,6 +98,7 @@ func checkApp(t *testing.T, py, app string, main int32, st Stats, events []pipel
 		"app.Shop.make":     {1, 1, 0},
 		"app.describe":      {1, 1, 0},
 		"app.nodoc":         {1, 1, 0},
+		"app.shout":         {1, 1, 0},
 		"app.run_fork":      {1, 1, 0},
 		// Each activation of a generator is a call; the raise inside the
 		// delegated-to generator leaves both by an exception.
@@ -132,7 +136,8 @@ func checkApp(t *testing.T, py, app string, main int32, st Stats, events []pipel
 		"app.Shop.make":     {"corner, Open a shop."}, // classmethod: args:0 skips cls; doc string
 		"app.describe":      {"Describe a thing."},
 		"app.nodoc":         {"app"},
-		"app.numbers":       {"2", "3"}, // every activation of the generator
+		"app.numbers":       {"2", "3"},                                     // every activation of the generator
+		"app.shout":         {strings.Repeat("\u00e9", DefaultMaxValueLen)}, // cut, in characters
 	}
 	for m, want := range wantValues {
 		if got := valuesOf(events, m); !reflect.DeepEqual(got, want) {
@@ -319,7 +324,7 @@ func TestTracerGone(t *testing.T) {
 					}
 					s.Close()
 				}()
-				r := run(t, s.Env(os.Environ()), py, script, "0.5")
+				r := run(t, s.Env(os.Environ()), py, script, "0.3")
 				if r.code != 0 || r.stdout != "done True late\n" || r.stderr != "" {
 					t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 				}

@@ -152,6 +152,7 @@ func (s *Server) snapshot() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.stats
+	st.Events, st.Invalid = s.events.Load(), s.invalid.Load()
 	st.Refused = append([]Refusal(nil), st.Refused...)
 	st.LostAtExit = append([]Lost(nil), st.LostAtExit...)
 	st.Failures = append([]Failure(nil), st.Failures...)
@@ -222,8 +223,6 @@ func (cn *conn) finish() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.conns, cn)
-	s.stats.Events += cn.events
-	s.stats.Invalid += cn.invalid
 	if cn.state == stateTraced && !cn.goodbye && !cn.disabled {
 		s.stats.LostAtExit = append(s.stats.LostAtExit, Lost{
 			PID:    cn.pid,

@@ -156,6 +156,7 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 	m := matcher.New(setup.points, matcher.Options{})
 	srv, err := shim.Start(ctx, shim.Options{
 		Matcher:          m,
+		Points:           setup.points,
 		Sink:             pipe,
 		Log:              log,
 		TraceShimThreads: setup.config.Probe.InstrumentPyprobeThreads,
@@ -172,7 +173,7 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 	}
 	stats := srv.Wait(tf.exitWait)
 	report := pipe.Close()
-	if code := explainShimStats(stats, env); code != exitOK {
+	if code := explainShimStats(stats, env, log); code != exitOK {
 		return code
 	}
 	if err := writeOutputs(report, reportFile, tf.quiet, env); err != nil {
@@ -183,8 +184,9 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 }
 
 // explainShimStats says what could not be traced. An interpreter the shim
-// refused never ran the app, so the run fails with exitNoTrace.
-func explainShimStats(stats shim.Stats, env *environment) int {
+// refused never ran the app, so the run fails with exitNoTrace; the other
+// losses are warnings, and the report still counts what did arrive.
+func explainShimStats(stats shim.Stats, env *environment, log logrus.FieldLogger) int {
 	for _, r := range stats.Refused {
 		env.errorf("pid %d: %s", r.PID, r.Reason)
 	}
@@ -193,6 +195,16 @@ func explainShimStats(stats shim.Stats, env *environment) int {
 	}
 	if !stats.Connected {
 		env.errorf("nothing was traced: the command started no Python interpreter that loaded the shim (not Python, or run with -E, -I or -S, which ignore PYTHONPATH)")
+	}
+	for _, l := range stats.LostAtExit {
+		log.Warnf("pid %d: %s", l.PID, l.Reason)
+	}
+	for _, f := range stats.Failures {
+		log.Warnf("pid %d: the shim stopped tracing after an internal error: %s", f.PID, f.Message)
+		log.Debug(f.Traceback)
+	}
+	if len(stats.Running) > 0 {
+		log.Warnf("pids %v still run after the app exited: the report holds their events up to now", stats.Running)
 	}
 	return exitOK
 }

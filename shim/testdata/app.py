@@ -81,6 +81,10 @@ def nodoc(thing):
     return thing
 
 
+def shout(text):
+    return text.upper()
+
+
 def worker(shop, first, counts, lock):
     for basket in range(first, first + CHECKOUTS):
         shop.checkout(basket)
@@ -155,7 +159,7 @@ def main():
     print('numbers %r' % list(numbers(3)))
     print('delegate %s' % delegate())
     print('tax %.1f' % Shop.tax(100))
-    print(describe('box'), nodoc('bag'))
+    print(describe('box'), nodoc('bag'), len(shout(u'\u00e9' * 600)))
     sys.stderr.write('this goes to stderr\n')
     return 7
 

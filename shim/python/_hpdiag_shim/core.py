@@ -6,7 +6,7 @@ import re
 import sys
 
 from . import forking, names, wire
-from .recorder import ENTER, ENTER_VALUE, KIND_BITS, Recorder
+from .recorder import ENTER, ENTER_VALUE, KIND_BITS, PACK3, PACK4, Recorder
 
 _KIND_MASK = ~((1 << KIND_BITS) - 1)  # clears the kind bits of a word
 CAPTURE = 4  # verdict bit: the code captures a value on Enter
@@ -76,20 +76,25 @@ class Shim(object):
                                 after_in_parent=self._after_parent,
                                 after_in_child=self._after_child)
         self.tracing = True
-        switch_on, args = self.engine.prepare()
+        try:
+            switch_on, args = self.engine.prepare()
+            calls = self._open_calls(sys._getframe(0))
+        except Exception as exc:
+            self.fail('starting: %r' % (exc,))
+            return
         # The calls under way (site importing the bootstrap, this one) will
         # return while traced: those matched get their Enter now. Recorded
         # here, not in a helper, and the engine switched on by a C call, so
         # that nothing of the shim's own is half recorded when
         # TraceShimThreads traces it.
         rec, tid = self.recorder, forking.get_ident()
-        for v, data in self._open_calls(sys._getframe(0)):
+        for v, data in calls:
             if data is None:
-                rec.buf.extend((v | ENTER, tid, forking.now()))
+                rec.buf.frombytes(PACK3(v | ENTER, tid, forking.now()))
             else:
                 vid = next(rec.vids)
                 rec.values.append((vid, data))
-                rec.buf.extend(((v & _KIND_MASK) | ENTER_VALUE, tid, forking.now(), vid))
+                rec.buf.frombytes(PACK4((v & _KIND_MASK) | ENTER_VALUE, tid, forking.now(), vid))
         switch_on(*args)
 
     # Verdicts.
@@ -125,6 +130,8 @@ class Shim(object):
                 'id': cid, 'file': code.co_filename, 'qual': qual,
                 'name': code.co_name, 'line': code.co_firstlineno, 'module': module,
             }, wire.VERDICT)
+            if reply.get('id') != cid:
+                raise ValueError('verdict for code id %r, asked for %d' % (reply.get('id'), cid))
             v = 0
             if reply.get('match'):
                 v = cid << KIND_BITS
@@ -219,6 +226,10 @@ class Shim(object):
     def _after_child(self):
         self.fork.after_child()
         if not self.fork.locked:
+            # Not tracing at the fork: the child has nothing to say, and the
+            # socket is its parent's.
+            self.finished = True
+            self.conn.forget()
             return
         self.fork.locked = False
         parent, self.pid = self.pid, os.getpid()
@@ -251,11 +262,11 @@ class Shim(object):
         rec, tid = self.recorder, forking.get_ident()
         for v, data in calls:
             if data is None:
-                rec.buf.extend((v | ENTER, tid, forking.now()))
+                rec.buf.frombytes(PACK3(v | ENTER, tid, forking.now()))
             else:
                 vid = next(rec.vids)
                 rec.values.append((vid, data))
-                rec.buf.extend(((v & _KIND_MASK) | ENTER_VALUE, tid, forking.now(), vid))
+                rec.buf.frombytes(PACK4((v & _KIND_MASK) | ENTER_VALUE, tid, forking.now(), vid))
 
     def _open_calls(self, frame):
         """The matched calls open in this thread from frame outwards,

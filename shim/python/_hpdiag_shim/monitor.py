@@ -14,7 +14,7 @@ import sys
 from _thread import get_ident
 from time import perf_counter_ns
 
-from .recorder import ENTER, EXIT, EXIT_EXC, KIND_BITS
+from .recorder import ENTER, EXIT, EXIT_EXC, KIND_BITS, PACK3
 
 _MASK = ~((1 << KIND_BITS) - 1)
 _CAPTURE = 4
@@ -89,7 +89,7 @@ def _make_callbacks(shim, engine):
     get = shim.verdicts.get
     rec = shim.recorder
     buf = rec.buf
-    extend = buf.extend
+    add = buf.frombytes
     high = rec.high
     overflow = rec.overflow
     first_sight = shim.first_sight
@@ -108,9 +108,9 @@ def _make_callbacks(shim, engine):
             if v & _CAPTURE:
                 capture(code, getframe(1), v, get_ident(), perf_counter_ns())
             elif len(buf) < high:
-                extend((v | ENTER, get_ident(), perf_counter_ns()))
+                add(PACK3(v | ENTER, get_ident(), perf_counter_ns()))
             else:
-                overflow((v | ENTER, get_ident(), perf_counter_ns()))
+                overflow(PACK3(v | ENTER, get_ident(), perf_counter_ns()))
         except Exception as err:
             fail('PY_START: %r' % (err,))
 
@@ -121,9 +121,9 @@ def _make_callbacks(shim, engine):
                 if v & _CAPTURE:
                     capture(code, getframe(1), v, get_ident(), perf_counter_ns())
                 elif len(buf) < high:
-                    extend((v | ENTER, get_ident(), perf_counter_ns()))
+                    add(PACK3(v | ENTER, get_ident(), perf_counter_ns()))
                 else:
-                    overflow((v | ENTER, get_ident(), perf_counter_ns()))
+                    overflow(PACK3(v | ENTER, get_ident(), perf_counter_ns()))
         except Exception as err:
             fail('PY_RESUME: %r' % (err,))
 
@@ -133,9 +133,9 @@ def _make_callbacks(shim, engine):
             if v:
                 w = (v & _MASK) | EXIT
                 if len(buf) < high:
-                    extend((w, get_ident(), perf_counter_ns()))
+                    add(PACK3(w, get_ident(), perf_counter_ns()))
                 else:
-                    overflow((w, get_ident(), perf_counter_ns()))
+                    overflow(PACK3(w, get_ident(), perf_counter_ns()))
         except Exception as err:
             fail('PY_RETURN: %r' % (err,))
 
@@ -145,9 +145,9 @@ def _make_callbacks(shim, engine):
             if v:
                 w = (v & _MASK) | (EXIT if type(exc) is GeneratorExit else EXIT_EXC)
                 if len(buf) < high:
-                    extend((w, get_ident(), perf_counter_ns()))
+                    add(PACK3(w, get_ident(), perf_counter_ns()))
                 else:
-                    overflow((w, get_ident(), perf_counter_ns()))
+                    overflow(PACK3(w, get_ident(), perf_counter_ns()))
         except Exception as err:
             fail('PY_UNWIND: %r' % (err,))
 

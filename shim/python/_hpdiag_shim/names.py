@@ -166,7 +166,7 @@ def text(value, limit):
             value = value[:limit]
         s = str(value)
         if type(s) is not str:
-            s = '<%s>' % type(value).__name__
+            s = str.__str__(s)  # a str subclass: its plain text
     except Exception:
         s = '<unprintable %s>' % type(value).__name__
     return s[:limit]

@@ -24,7 +24,7 @@ import sys
 from _thread import get_ident
 from time import perf_counter_ns
 
-from .recorder import ENTER, EXIT, EXIT_EXC, KIND_BITS
+from .recorder import ENTER, EXIT, EXIT_EXC, KIND_BITS, PACK3
 
 _MASK = ~((1 << KIND_BITS) - 1)
 _CAPTURE = 4
@@ -51,7 +51,7 @@ def _make_profile(shim):
     get = shim.verdicts.get
     rec = shim.recorder
     buf = rec.buf
-    extend = buf.extend
+    add = buf.frombytes
     high = rec.high
     overflow = rec.overflow
     first_sight = shim.first_sight
@@ -69,9 +69,9 @@ def _make_profile(shim):
                     if v & _CAPTURE:
                         capture(code, frame, v, get_ident(), perf_counter_ns())
                     elif len(buf) < high:
-                        extend((v | ENTER, get_ident(), perf_counter_ns()))
+                        add(PACK3(v | ENTER, get_ident(), perf_counter_ns()))
                     else:
-                        overflow((v | ENTER, get_ident(), perf_counter_ns()))
+                        overflow(PACK3(v | ENTER, get_ident(), perf_counter_ns()))
             elif event == 'return':
                 v = get(id(frame.f_code))
                 if v:
@@ -80,9 +80,9 @@ def _make_profile(shim):
                     else:
                         w = (v & _MASK) | EXIT
                     if len(buf) < high:
-                        extend((w, get_ident(), perf_counter_ns()))
+                        add(PACK3(w, get_ident(), perf_counter_ns()))
                     else:
-                        overflow((w, get_ident(), perf_counter_ns()))
+                        overflow(PACK3(w, get_ident(), perf_counter_ns()))
         except Exception as exc:
             fail('profile hook: %r' % (exc,))
     return profile

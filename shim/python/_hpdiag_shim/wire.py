@@ -34,23 +34,33 @@ class Conn(object):
     def __init__(self, sock):
         self.sock = sock
         self.lock = _thread.RLock()
+        # Set when a frame or a question was interrupted (KeyboardInterrupt
+        # in sendall or recv): the stream is out of step from then on.
+        self.broken = False
 
     def send(self, kind, payload):
         """Writes one frame; the caller holds the lock."""
-        self.sock.sendall(_HDR.pack(len(payload) + 1, kind) + payload)
-
-    def send_json(self, kind, obj):
-        body = _encode(obj).encode('utf-8', 'replace')
-        with self.lock:
-            self.send(kind, body)
+        if self.broken:
+            raise EOFError('the connection is out of step after an interrupted frame')
+        try:
+            self.sock.sendall(_HDR.pack(len(payload) + 1, kind) + payload)
+        except BaseException:
+            self.broken = True  # maybe half written
+            raise
 
     def request(self, kind, obj, want):
         """Sends a JSON frame and returns the decoded JSON reply."""
         body = _encode(obj).encode('utf-8', 'replace')
         with self.lock:
-            self.send(kind, body)
-            size, got = _HDR.unpack(self._recv(_HDR.size))
-            reply = self._recv(size - 1)
+            if self.broken:
+                raise EOFError('the connection is out of step after an interrupted frame')
+            try:
+                self.send(kind, body)
+                size, got = _HDR.unpack(self._recv(_HDR.size))
+                reply = self._recv(size - 1)
+            except BaseException:
+                self.broken = True
+                raise
         if got != want:
             raise ValueError('tracer answered frame %d with %d' % (kind, got))
         return _decode(reply.decode('utf-8'))
