@@ -85,23 +85,18 @@ func (tr *tracker) fill(r *Report) {
 		r.Methods = append(r.Methods, MethodStat{
 			Module: a.m.Module, Class: a.m.Class, Method: a.m.Name,
 			Layer: a.layer.name, LayerType: string(a.layer.typ),
-			Count: a.st.count, Errors: a.st.errors, TotalMS: a.st.totalMS(),
-			MinMS: a.st.minMS(), AvgMS: a.st.avgMS(), MaxMS: a.st.maxMS(),
-			P95MS: a.st.pMS(0.95), PIDs: a.pids.sorted(),
+			Latency: a.st.latency(), PIDs: a.pids.sorted(),
 		})
 	}
 	for _, a := range tr.sqlKey {
 		r.SQL = append(r.SQL, SQLStat{
 			Statement: a.key, Category: a.category,
-			Count: a.st.count, Errors: a.st.errors, TotalMS: a.st.totalMS(),
-			MinMS: a.st.minMS(), AvgMS: a.st.avgMS(), MaxMS: a.st.maxMS(),
-			P95MS: a.st.pMS(0.95), Trended: a.trended,
+			Latency: a.st.latency(), Trended: a.trended,
 		})
 	}
 	for _, a := range tr.outKey {
 		r.Outbound = append(r.Outbound, OutboundStat{
-			Target: a.target, Count: a.st.count, Errors: a.st.errors,
-			TotalMS: a.st.totalMS(), MinMS: a.st.minMS(), AvgMS: a.st.avgMS(), MaxMS: a.st.maxMS(),
+			Target: a.target, Latency: a.st.latency(),
 		})
 	}
 }
@@ -114,9 +109,7 @@ func (fs *fragStage) fill(r *Report) {
 	for _, sr := range fs.srs {
 		r.ServerRequests = append(r.ServerRequests, ServerRequest{
 			Name: sr.key.name, Type: srType(sr.key.http),
-			Count: sr.st.count, Errors: sr.st.errors, TotalMS: sr.st.totalMS(),
-			MinMS: sr.st.minMS(), AvgMS: sr.st.avgMS(), MaxMS: sr.st.maxMS(),
-			P95MS: sr.st.pMS(0.95), P99MS: sr.st.pMS(0.99),
+			Latency: sr.st.latency(),
 			Inbound: sr.inbound, PIDs: sr.pids.sorted(),
 		})
 		for _, k := range sr.kept {

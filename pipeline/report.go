@@ -61,10 +61,10 @@ type ProcessInfo struct {
 	Parent     int32    `json:"parent"` // parent pid, 0 if unknown
 }
 
-// ServerRequest aggregates the instances of one server request.
-type ServerRequest struct {
-	Name    string  `json:"name"`
-	Type    string  `json:"type"` // "HTTP" or "Pseudo"
+// Latency is what every aggregate says about its calls: how many, how many
+// failed, and their latency (percentiles from a log-bucketed histogram, ~2%
+// relative error).
+type Latency struct {
 	Count   uint64  `json:"count"`
 	Errors  uint64  `json:"errors"`
 	TotalMS float64 `json:"total_ms"`
@@ -73,51 +73,41 @@ type ServerRequest struct {
 	MaxMS   float64 `json:"max_ms"`
 	P95MS   float64 `json:"p95_ms"`
 	P99MS   float64 `json:"p99_ms"`
+}
+
+// ServerRequest aggregates the instances of one server request.
+type ServerRequest struct {
+	Name string `json:"name"`
+	Type string `json:"type"` // "HTTP" or "Pseudo"
+	Latency
 	Inbound bool    `json:"inbound"` // a coloring arrived for one of them
 	PIDs    []int32 `json:"pids"`
 }
 
 // MethodStat aggregates every call of one matched method, trimmed or not.
 type MethodStat struct {
-	Module    string  `json:"module"`
-	Class     string  `json:"class"`
-	Method    string  `json:"method"`
-	Layer     string  `json:"layer"`
-	LayerType string  `json:"layer_type"`
-	Count     uint64  `json:"count"`
-	Errors    uint64  `json:"errors"`
-	TotalMS   float64 `json:"total_ms"`
-	MinMS     float64 `json:"min_ms"`
-	AvgMS     float64 `json:"avg_ms"`
-	MaxMS     float64 `json:"max_ms"`
-	P95MS     float64 `json:"p95_ms"`
-	PIDs      []int32 `json:"pids"`
+	Module    string `json:"module"`
+	Class     string `json:"class"`
+	Method    string `json:"method"`
+	Layer     string `json:"layer"`
+	LayerType string `json:"layer_type"`
+	Latency
+	PIDs []int32 `json:"pids"`
 }
 
 // SQLStat aggregates the statements sharing one key of sql_parsing_mode.
 type SQLStat struct {
-	Statement string  `json:"statement"`
-	Category  string  `json:"category,omitempty"`
-	Count     uint64  `json:"count"`
-	Errors    uint64  `json:"errors"`
-	TotalMS   float64 `json:"total_ms"`
-	MinMS     float64 `json:"min_ms"`
-	AvgMS     float64 `json:"avg_ms"`
-	MaxMS     float64 `json:"max_ms"`
-	P95MS     float64 `json:"p95_ms"`
+	Statement string `json:"statement"`
+	Category  string `json:"category,omitempty"`
+	Latency
 	// Trended: one instance took at least minimum_sql_latency.
 	Trended bool `json:"trended"`
 }
 
 // OutboundStat aggregates the outbound calls to one target.
 type OutboundStat struct {
-	Target  string  `json:"target"`
-	Count   uint64  `json:"count"`
-	Errors  uint64  `json:"errors"`
-	TotalMS float64 `json:"total_ms"`
-	MinMS   float64 `json:"min_ms"`
-	AvgMS   float64 `json:"avg_ms"`
-	MaxMS   float64 `json:"max_ms"`
+	Target string `json:"target"`
+	Latency
 }
 
 // LayerStat is a layer's exclusive time over all fragments.

@@ -77,3 +77,12 @@ func (p *pidSet) sorted() []int32 {
 	}
 	return out
 }
+
+// latency is the stat as the report shows it.
+func (s *stat) latency() Latency {
+	return Latency{
+		Count: s.count, Errors: s.errors, TotalMS: s.totalMS(),
+		MinMS: s.minMS(), AvgMS: s.avgMS(), MaxMS: s.maxMS(),
+		P95MS: s.pMS(0.95), P99MS: s.pMS(0.99),
+	}
+}
