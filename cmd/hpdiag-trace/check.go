@@ -13,7 +13,7 @@ import (
 // the first problem with its file:line and exitUsage.
 func runCheck(args []string, env *environment) int {
 	var cf configFlags
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs := flag.NewFlagSet("hpdiag-trace check", flag.ContinueOnError)
 	cf.register(fs)
 	fs.Usage = usage(fs, "hpdiag-trace check [-d DIR] [-c probe.conf] [-p FILE.point]")
 	if code, ok := parseFlags(fs, args, env); !ok {

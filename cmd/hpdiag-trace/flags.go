@@ -44,7 +44,7 @@ func parseFlags(fs *flag.FlagSet, args []string, env *environment) (code int, ok
 		return exitOK, false
 	}
 	if err != nil {
-		env.errorf("%s (see hpdiag-trace %s -h)", err, strings.TrimSpace(fs.Name()))
+		env.errorf("%s (see %s -h)", err, fs.Name())
 		return exitUsage, false
 	}
 	return exitOK, true

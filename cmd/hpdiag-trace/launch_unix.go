@@ -20,6 +20,13 @@ var forwardedSignals = []os.Signal{
 	syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH, syscall.SIGALRM,
 }
 
+// survivePipes makes a write to a closed stdout or stderr fail with EPIPE
+// instead of killing the tracer, which still has the report to write. Unlike
+// an ignored signal, a notified one is not inherited by the launched app.
+func survivePipes() {
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+}
+
 // launch runs argv with envv and the tracer's own stdin, stdout and stderr,
 // and returns the exit code a shell would report for it.
 //
@@ -52,8 +59,10 @@ func launch(argv, envv []string) (int, error) {
 		return exitNotFound, fmt.Errorf("cannot run %q: %w", argv[0], err)
 	}
 	pid := cmd.Process.Pid
-	go forward(sigs, pid)
+	done := make(chan struct{})
+	go forward(sigs, done, pid)
 	status, err := waitExit(pid, tty)
+	close(done)
 	if tty >= 0 {
 		_ = unix.IoctlSetPointerInt(tty, unix.TIOCSPGRP, unix.Getpgrp())
 	}
@@ -63,9 +72,21 @@ func launch(argv, envv []string) (int, error) {
 	return exitCode(status), nil
 }
 
-func forward(sigs <-chan os.Signal, pid int) {
-	for s := range sigs {
-		_ = syscall.Kill(pid, s.(syscall.Signal))
+// forward passes signals on to pid until done is closed, which happens as
+// soon as pid has been reaped: a signal is never sent to a reused pid.
+func forward(sigs <-chan os.Signal, done <-chan struct{}, pid int) {
+	for {
+		select {
+		case s := <-sigs:
+			select {
+			case <-done:
+				return
+			default:
+				_ = syscall.Kill(pid, s.(syscall.Signal))
+			}
+		case <-done:
+			return
+		}
 	}
 }
 

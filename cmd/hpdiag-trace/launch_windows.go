@@ -10,6 +10,10 @@ import (
 	"os/signal"
 )
 
+// survivePipes has nothing to do on Windows: a broken pipe is an error
+// there, not a signal.
+func survivePipes() {}
+
 // launch runs argv with envv and the tracer's own standard streams and
 // returns the application's exit code. On Windows a console ^C reaches every
 // process attached to the console, so the tracer only has to outlive the

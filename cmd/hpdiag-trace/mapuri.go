@@ -18,7 +18,7 @@ func runMapURI(args []string, env *environment) int {
 		pattern  string
 		segments int
 	)
-	fs := flag.NewFlagSet("map-uri", flag.ContinueOnError)
+	fs := flag.NewFlagSet("hpdiag-trace map-uri", flag.ContinueOnError)
 	cf.register(fs)
 	fs.StringVar(&pattern, "pattern", "", "uri_replace_pattern `LIST` to use instead of probe.conf's")
 	fs.IntVar(&segments, "segments", 0, "uri_pathsegments `N` to use instead of probe.conf's (0 or -1: no trimming)")

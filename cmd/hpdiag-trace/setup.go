@@ -22,6 +22,11 @@ type setup struct {
 // with the guide's precedence: flag > $PYPROBE_CONFIG_DIR > default directory.
 // Warnings (unknown keys) go to log; errors name the file and line.
 func loadSetup(cf configFlags, env *environment, log logrus.FieldLogger, wantPoints bool) (*setup, error) {
+	if cf.configDir != "" {
+		if st, err := os.Stat(cf.configDir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("-d %s: not a directory; give the configuration directory that holds probe.conf and the points files", cf.configDir)
+		}
+	}
 	dirs := conf.ResolveDirs(cf.configDir, cf.binDir, env.getenv, env.goos)
 	warn := func(w *conf.Error) { log.Warn(w.Error()) }
 	s := &setup{config: conf.Defaults()}
@@ -53,6 +58,12 @@ func loadSetup(cf configFlags, env *environment, log logrus.FieldLogger, wantPoi
 	points, err := conf.LoadPoints(s.pointsFile, warn)
 	if err != nil {
 		return nil, err
+	}
+	if len(points) == 0 && wantPoints {
+		return nil, fmt.Errorf("%s: no points defined, so nothing would be traced; add a point section (module, method, layer)", s.pointsFile)
+	}
+	if len(points) == 0 {
+		log.Warnf("%s: no points defined: a trace with it would trace nothing", s.pointsFile)
 	}
 	s.points = points
 	return s, nil

@@ -1,7 +1,10 @@
+//go:build unix
+
 package main
 
 import (
 	"bufio"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -93,4 +96,31 @@ func findChild(t *testing.T, parent int) int {
 	}
 	t.Fatalf("no child of tracer pid %d", parent)
 	return 0
+}
+
+// TestClosedStderr: a reader that went away (hpdiag-trace ... 2>&1 | head)
+// costs neither the report nor the app's exit code.
+func TestClosedStderr(t *testing.T) {
+	py := interpreters(t)[0]
+	report := filepath.Join(t.TempDir(), "r.json")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	cmd := exec.Command(tracerBin, "-p", "testdata/apps/exit.point", "--report", report, "--",
+		py, "testdata/apps/exit.py", "5")
+	cmd.Stderr = w
+	err = cmd.Run()
+	w.Close()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	}
+	if code != 5 {
+		t.Errorf("exit %d (%v), want the app's 5", code, err)
+	}
+	if rep := readReport(t, report); len(rep.Methods) != 1 {
+		t.Errorf("methods = %+v", rep.Methods)
+	}
 }

@@ -59,6 +59,7 @@ func runTrace(ctx context.Context, args []string, env *environment) int {
 	if code, ok := parseFlags(fs, args, env); !ok {
 		return code
 	}
+	survivePipes()
 	if code, ok := checkTraceRequest(&tf, fs.Args(), env); !ok {
 		return code
 	}
@@ -105,6 +106,14 @@ func checkTraceRequest(tf *traceFlags, cmd []string, env *environment) (int, boo
 		env.errorf("--pid %d: attaching to a running process needs the eBPF engine, which is not available in this version; launch the app under hpdiag-trace instead", tf.pid)
 		return exitNoTrace, false
 	}
+	if tf.exitWait < 0 {
+		env.errorf("--exit-wait %s: must not be negative", tf.exitWait)
+		return exitUsage, false
+	}
+	if flag := pathIgnoringFlag(cmd); flag != "" {
+		env.errorf("python %s ignores PYTHONPATH, so the shim cannot load and nothing would be traced; run without %s", flag, flag)
+		return exitNoTrace, false
+	}
 	if len(cmd) == 0 {
 		env.errorf("nothing to trace: give the command after --, e.g. hpdiag-trace -p app.point -- python3 app.py")
 		return exitUsage, false
@@ -114,6 +123,34 @@ func checkTraceRequest(tf *traceFlags, cmd []string, env *environment) (int, boo
 		return exitUsage, false
 	}
 	return exitOK, true
+}
+
+// pathIgnoringFlag returns the interpreter option of a python command line
+// that keeps the shim out (-E, -I, -S, alone or combined), or "".
+func pathIgnoringFlag(argv []string) string {
+	if len(argv) == 0 || !strings.HasPrefix(filepath.Base(argv[0]), "python") {
+		return ""
+	}
+	for i := 1; i < len(argv); i++ {
+		a := argv[i]
+		if a == "-" || !strings.HasPrefix(a, "-") || strings.HasPrefix(a, "--") {
+			return ""
+		}
+		for j := 1; j < len(a); j++ {
+			switch a[j] {
+			case 'E', 'I', 'S':
+				return "-" + string(a[j])
+			case 'c', 'm':
+				return "" // what follows belongs to the program
+			case 'W', 'X':
+				if j == len(a)-1 {
+					i++ // the value is the next argument
+				}
+				j = len(a)
+			}
+		}
+	}
+	return ""
 }
 
 // command returns the command line to run. A bare script, as the guide's
@@ -127,17 +164,21 @@ func command(args []string) []string {
 	return args
 }
 
-// checkReportFile accepts the report formats this version writes.
+// checkReportFile accepts a report file this version can write, before the
+// app runs: finding out afterwards would lose the run.
 func checkReportFile(name string) error {
 	if name == "" {
 		return nil
 	}
-	switch ext := strings.ToLower(filepath.Ext(name)); ext {
-	case ".json":
-		return nil
-	default:
-		return fmt.Errorf("--report %s: unsupported report format %q; use a .json file name", name, ext)
+	if ext := strings.ToLower(filepath.Ext(name)); ext != ".json" {
+		return fmt.Errorf("report file %s: unsupported format %q; use a .json file name", name, ext)
 	}
+	f, err := os.OpenFile(name+".tmp", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("report file %s: cannot write there: %v; name a file in a writable directory", name, err)
+	}
+	f.Close()
+	return os.Remove(name + ".tmp")
 }
 
 func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []string, reportFile string, env *environment, log *logrus.Logger) int {
@@ -173,26 +214,40 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 	}
 	stats := srv.Wait(tf.exitWait)
 	report := pipe.Close()
-	if code := explainShimStats(stats, env, log); code != exitOK {
-		return code
+	if refused(stats, env) {
+		return exitNoTrace
 	}
-	if err := writeOutputs(report, reportFile, tf.quiet, env); err != nil {
-		env.errorf("%s", err)
+	// The report file first: a closed stderr must not cost the report.
+	var writeErr error
+	if reportFile != "" {
+		writeErr = writeReportFile(report, reportFile)
+	}
+	explainShimStats(stats, env, log)
+	if !tf.quiet {
+		_ = report.WriteConsole(env.stderr)
+		if reportFile != "" && writeErr == nil {
+			fmt.Fprintf(env.stderr, "report: %s\n", reportFile)
+		}
+	}
+	if writeErr != nil {
+		env.errorf("%s", writeErr)
 		return exitInternal
 	}
 	return code
 }
 
-// explainShimStats says what could not be traced. An interpreter the shim
-// refused never ran the app, so the run fails with exitNoTrace; the other
-// losses are warnings, and the report still counts what did arrive.
-func explainShimStats(stats shim.Stats, env *environment, log logrus.FieldLogger) int {
+// refused says why interpreters were refused. A refused interpreter never
+// ran the app, so the run fails.
+func refused(stats shim.Stats, env *environment) bool {
 	for _, r := range stats.Refused {
 		env.errorf("pid %d: %s", r.PID, r.Reason)
 	}
-	if len(stats.Refused) > 0 {
-		return exitNoTrace
-	}
+	return len(stats.Refused) > 0
+}
+
+// explainShimStats says what could not be traced; the report still counts
+// what did arrive.
+func explainShimStats(stats shim.Stats, env *environment, log logrus.FieldLogger) {
 	if !stats.Connected {
 		env.errorf("nothing was traced: the command started no Python interpreter that loaded the shim (not Python, or run with -E, -I or -S, which ignore PYTHONPATH)")
 	}
@@ -206,25 +261,6 @@ func explainShimStats(stats shim.Stats, env *environment, log logrus.FieldLogger
 	if len(stats.Running) > 0 {
 		log.Warnf("pids %v still run after the app exited: the report holds their events up to now", stats.Running)
 	}
-	return exitOK
-}
-
-// writeOutputs writes the report file, if any, and the summary on stderr.
-func writeOutputs(report *pipeline.Report, reportFile string, quiet bool, env *environment) error {
-	if reportFile != "" {
-		if err := writeReportFile(report, reportFile); err != nil {
-			return err
-		}
-	}
-	if !quiet {
-		if err := report.WriteConsole(env.stderr); err != nil {
-			return err
-		}
-		if reportFile != "" {
-			fmt.Fprintf(env.stderr, "report: %s\n", reportFile)
-		}
-	}
-	return nil
 }
 
 func writeReportFile(report *pipeline.Report, name string) error {

@@ -4,6 +4,7 @@ import itertools
 import os
 import re
 import sys
+import weakref
 
 from . import forking, names, wire
 from .recorder import ENTER, ENTER_VALUE, KIND_BITS, PACK3, PACK4, Recorder
@@ -35,6 +36,10 @@ def _name_filter(patterns):
     return ok
 
 
+# CO_NEWLOCALS: set on functions, lambdas and comprehensions; not on class
+# bodies and module code.
+_CO_NEWLOCALS = 0x2
+
 class Shim(object):
     """State of the shim in this process. Engines (profile, monitor) call
     first_sight() for a code object they have no verdict for, and record
@@ -54,10 +59,12 @@ class Shim(object):
         self.fork = forking.ForkState()
         self.recorder.tick = self.fork.settle
         # id(code) -> verdict: 0, or code id << 3 | CAPTURE. Keyed by id()
-        # because hashing a code object hashes its whole contents; pins keeps
-        # every keyed code object alive so that its id stays its own.
+        # because hashing a code object hashes its whole contents. A weak
+        # reference per keyed code object drops its entry when the code is
+        # freed, before its address can be reused, so that code made at run
+        # time (exec, templates, namedtuple) does not pile up.
         self.verdicts = {}
-        self.pins = []
+        self.pins = {}
         self.captures = {}
         self.cids = itertools.count(1)
         self.keep_unmatched = True
@@ -107,11 +114,12 @@ class Shim(object):
             v = 0
         elif not self.name_ok(code.co_name):
             v = 0
+        elif not code.co_flags & _CO_NEWLOCALS:
+            v = 0  # a class body or module code: not a call the guide measures
         else:
             return self._ask(code, frame)
         if self.keep_unmatched:
-            self.verdicts[id(code)] = 0
-            self.pins.append(code)
+            self._keep(code, 0)
         return v
 
     def _ask(self, code, frame):
@@ -142,9 +150,18 @@ class Shim(object):
                         reply.get('module') or module, self.value_limit)
                     v |= CAPTURE
             if v or self.keep_unmatched:
-                self.verdicts[id(code)] = v
-                self.pins.append(code)
+                self._keep(code, v)
         return v
+
+    def _keep(self, code, v):
+        key = id(code)
+        verdicts, pins = self.verdicts, self.pins
+
+        def forget(_ref):
+            verdicts.pop(key, None)
+            pins.pop(key, None)
+        pins[key] = weakref.ref(code, forget)
+        verdicts[key] = v
 
     def capture(self, code, frame, v, tid, t):
         """Records an Enter with the value the code's point captures."""
@@ -235,7 +252,7 @@ class Shim(object):
         parent, self.pid = self.pid, os.getpid()
         self.conn.forget()
         self.verdicts.clear()
-        del self.pins[:]
+        self.pins.clear()
         self.captures.clear()
         self.cids = itertools.count(1)
         try:

@@ -111,6 +111,11 @@ def _make_callbacks(shim, engine):
                 add(PACK3(v | ENTER, get_ident(), perf_counter_ns()))
             else:
                 overflow(PACK3(v | ENTER, get_ident(), perf_counter_ns()))
+        except RecursionError:
+            # At the recursion limit any further call of ours would raise
+            # again inside the application's own error handling: the
+            # event is lost, the application's RecursionError stays its own.
+            return
         except Exception as err:
             fail('PY_START: %r' % (err,))
 
@@ -124,6 +129,8 @@ def _make_callbacks(shim, engine):
                     add(PACK3(v | ENTER, get_ident(), perf_counter_ns()))
                 else:
                     overflow(PACK3(v | ENTER, get_ident(), perf_counter_ns()))
+        except RecursionError:
+            return  # as above
         except Exception as err:
             fail('PY_RESUME: %r' % (err,))
 
@@ -136,6 +143,8 @@ def _make_callbacks(shim, engine):
                     add(PACK3(w, get_ident(), perf_counter_ns()))
                 else:
                     overflow(PACK3(w, get_ident(), perf_counter_ns()))
+        except RecursionError:
+            return  # as above
         except Exception as err:
             fail('PY_RETURN: %r' % (err,))
 
@@ -148,6 +157,8 @@ def _make_callbacks(shim, engine):
                     add(PACK3(w, get_ident(), perf_counter_ns()))
                 else:
                     overflow(PACK3(w, get_ident(), perf_counter_ns()))
+        except RecursionError:
+            return  # as above
         except Exception as err:
             fail('PY_UNWIND: %r' % (err,))
 

@@ -83,6 +83,11 @@ def _make_profile(shim):
                         add(PACK3(w, get_ident(), perf_counter_ns()))
                     else:
                         overflow(PACK3(w, get_ident(), perf_counter_ns()))
+        except RecursionError:
+            # At the recursion limit any further call of ours would raise
+            # again inside the application's own error handling: the
+            # event is lost, the application's RecursionError stays its own.
+            return
         except Exception as exc:
             fail('profile hook: %r' % (exc,))
     return profile
