@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 )
 
@@ -50,29 +51,38 @@ func parseFlags(fs *flag.FlagSet, args []string, env *environment) (code int, ok
 	return exitOK, true
 }
 
-// usage prints a command's synopsis and its flags, one flag per line with its
-// aliases folded together.
+// usage prints a command's synopsis and its flags, one flag per line with
+// its aliases folded together, short names first.
 func usage(fs *flag.FlagSet, synopsis string) func() {
 	return func() {
 		w := fs.Output()
 		fmt.Fprintf(w, "usage: %s\n\nflags:\n", synopsis)
-		seen := map[string]bool{}
+		aliases := map[string][]string{}
+		var order []*flag.Flag
 		fs.VisitAll(func(f *flag.Flag) {
-			if seen[f.Usage] {
-				return
+			if aliases[f.Usage] == nil {
+				order = append(order, f)
 			}
-			seen[f.Usage] = true
-			var names []string
-			fs.VisitAll(func(g *flag.Flag) {
-				if g.Usage == f.Usage {
-					dash := "--"
-					if len(g.Name) == 1 {
-						dash = "-"
-					}
-					names = append(names, dash+g.Name)
-				}
-			})
-			fmt.Fprintf(w, "  %s\n\t%s\n", strings.Join(names, ", "), f.Usage)
+			aliases[f.Usage] = append(aliases[f.Usage], f.Name)
 		})
+		for _, f := range order {
+			arg, text := flag.UnquoteUsage(f)
+			names := aliases[f.Usage]
+			sort.Slice(names, func(i, j int) bool { return len(names[i]) < len(names[j]) })
+			for i, n := range names {
+				if len(n) == 1 {
+					names[i] = "-" + n
+				} else {
+					names[i] = "--" + n
+				}
+			}
+			if arg != "" {
+				names[len(names)-1] += " " + arg
+			}
+			if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" {
+				text += " (default " + f.DefValue + ")"
+			}
+			fmt.Fprintf(w, "  %s\n\t%s\n", strings.Join(names, ", "), text)
+		}
 	}
 }

@@ -39,14 +39,14 @@ func (t *traceFlags) register(fs *flag.FlagSet) {
 	for _, name := range []string{"s", "single"} {
 		fs.BoolVar(&t.single, name, false, "run SCRIPT as a module named by its file stem and call its main()")
 	}
-	fs.StringVar(&t.mode, "mode", "auto", "engine: shim, ebpf or auto")
+	fs.StringVar(&t.mode, "mode", "auto", "`engine`: shim, ebpf or auto")
 	fs.StringVar(&t.report, "report", "", "write the report to `FILE` when tracing ends; the format follows the extension (.json)")
 	fs.IntVar(&t.pid, "pid", 0, "attach to the running process `PID` (eBPF engine)")
 	for _, name := range []string{"q", "quiet"} {
 		fs.BoolVar(&t.quiet, name, false, "no summary on stderr when tracing ends")
 	}
 	fs.BoolVar(&t.verbose, "v", false, "log what the tracer does")
-	fs.DurationVar(&t.exitWait, "exit-wait", 5*time.Second, "how long to wait for the app's last events after it exited")
+	fs.DurationVar(&t.exitWait, "exit-wait", 5*time.Second, "how long to wait for the app's last events after it exited (a `duration` such as 5s)")
 }
 
 // runTrace launches COMMAND under the tracer, waits for it and writes the
