@@ -29,6 +29,10 @@ func runCheck(args []string, env *environment) int {
 		env.errorf("%s", err)
 		return exitUsage
 	}
+	if err := checkReportFormat(s.config.Probe.ReportFile); err != nil {
+		env.errorf("%s: [Probe] report_file: %s", s.configFile, err)
+		return exitUsage
+	}
 	if s.configFile == "" {
 		fmt.Fprintln(env.stdout, "probe.conf: none found, the guide's defaults apply")
 	}

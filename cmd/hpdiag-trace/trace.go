@@ -73,12 +73,12 @@ func runTrace(ctx context.Context, args []string, env *environment) int {
 		env.errorf("%s", err)
 		return exitUsage
 	}
-	reportFile := tf.report
+	reportFile, origin := tf.report, "--report"
 	if reportFile == "" {
-		reportFile = setup.config.Probe.ReportFile
+		reportFile, origin = setup.config.Probe.ReportFile, setup.configFile+": [Probe] report_file"
 	}
 	if err := checkReportFile(reportFile); err != nil {
-		env.errorf("%s", err)
+		env.errorf("%s: %s", origin, err)
 		return exitUsage
 	}
 	argv := command(fs.Args())
@@ -170,8 +170,8 @@ func checkReportFile(name string) error {
 	if name == "" {
 		return nil
 	}
-	if ext := strings.ToLower(filepath.Ext(name)); ext != ".json" {
-		return fmt.Errorf("report file %s: unsupported format %q; use a .json file name", name, ext)
+	if err := checkReportFormat(name); err != nil {
+		return err
 	}
 	f, err := os.OpenFile(name+".tmp", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
@@ -261,6 +261,14 @@ func explainShimStats(stats shim.Stats, env *environment, log logrus.FieldLogger
 	if len(stats.Running) > 0 {
 		log.Warnf("pids %v still run after the app exited: the report holds their events up to now", stats.Running)
 	}
+}
+
+// checkReportFormat accepts the report formats this version writes.
+func checkReportFormat(name string) error {
+	if ext := strings.ToLower(filepath.Ext(name)); name != "" && ext != ".json" {
+		return fmt.Errorf("report file %s: unsupported format %q; use a .json file name", name, ext)
+	}
+	return nil
 }
 
 func writeReportFile(report *pipeline.Report, name string) error {
