@@ -114,7 +114,11 @@ func (l *pointLoader) include(file string, k iniKey) error {
 			Fix: "remove one of the includes"})
 		return nil
 	}
-	if _, err := os.Stat(target); err != nil {
+	st, err := os.Stat(target)
+	if err == nil && st.IsDir() {
+		err = errors.New("it is a directory")
+	}
+	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err

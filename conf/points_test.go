@@ -81,6 +81,8 @@ func TestLoadPointsIncludeErrors(t *testing.T) {
 			[]string{"closes a cycle: testdata/points/cycle/self.point -> testdata/points/cycle/self.point"}},
 		{"testdata/points/missing.point", "testdata/points/missing.point", 7, "relative to the directory of the including file, testdata/points",
 			[]string{"does/not/exist.point", "no such file"}},
+		{"testdata/points/includedir.point", "testdata/points/includedir.point", 2, "relative to the directory of the including file",
+			[]string{"cannot read included points file sub", "it is a directory"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
