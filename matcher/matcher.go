@@ -124,7 +124,7 @@ func (m *Matcher) resolve(ci CodeInfo) (Method, bool) {
 	if ci.Qualname != "" {
 		class, name = SplitQualname(ci.Qualname)
 	}
-	if isSynthetic(name) {
+	if ci.Body || isSynthetic(name) {
 		return Method{}, false
 	}
 	module, isMain := m.module(ci)

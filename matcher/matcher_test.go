@@ -87,6 +87,13 @@ func TestMatchSelection(t *testing.T) {
 		{"listcomp", []*conf.Point{point("p", "", "", "")}, code("m", "f.<locals>.<listcomp>"), "<nil>"},
 		{"genexpr", []*conf.Point{point("p", "", "", "")}, code("m", "C.m.<locals>.<genexpr>"), "<nil>"},
 		{"module body", []*conf.Point{point("p", "", "", "")}, code("m", "<module>"), "<nil>"},
+		// A class body's code is named after its class, yet running it is not a call.
+		{"class body", []*conf.Point{point("p", "", "", "^Shop$")},
+			CodeInfo{Filename: "/srv/app/m.py", Qualname: "Shop", Name: "Shop", ModuleHint: "m", Body: true}, "<nil>"},
+		{"nested class body", []*conf.Point{point("p", "", ".*", ".*")},
+			CodeInfo{Filename: "/srv/app/m.py", Qualname: "Shop.Meta", Name: "Meta", ModuleHint: "m", Body: true}, "<nil>"},
+		{"function named like a class", []*conf.Point{point("p", "", "", "^Shop$")},
+			CodeInfo{Filename: "/srv/app/m.py", Qualname: "Shop", Name: "Shop", ModuleHint: "m"}, "p: m||Shop"},
 
 		// Without a qualname (3.10 and older) the code is a function.
 		{"no qualname function", []*conf.Point{point("p", "m", "", "^checkout$")},

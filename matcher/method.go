@@ -11,6 +11,10 @@ type CodeInfo struct {
 	// ModuleHint is the module's __name__ when the engine can read it (the shim
 	// can, E1 cannot); "__main__" marks the main script.
 	ModuleHint string
+	// Body marks the code of a class or module body (co_flags without
+	// CO_NEWLOCALS): running it is not a call the guide measures, even
+	// though a class body's code is named after its class.
+	Body bool
 }
 
 // Method is the verdict for a matched code object: the names the report uses

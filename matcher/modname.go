@@ -1,6 +1,9 @@
 package matcher
 
-import "path/filepath"
+import (
+	"path/filepath"
+	"sync"
+)
 
 // module returns the module name to report for a code object and whether
 // the code belongs to the main script.
@@ -36,31 +39,29 @@ func isFrozen(filename string) bool {
 
 // derivation derives a file's module name once per file name.
 func (m *Matcher) derivation(filename string) derivation {
-	m.modMu.RLock()
-	d, ok := m.modules[filename]
-	m.modMu.RUnlock()
-	if ok {
-		return d
-	}
-	d = derive(filename, m.roots, m.cachedIsFile)
-	m.modMu.Lock()
-	m.modules[filename] = d
-	m.modMu.Unlock()
-	return d
+	return readThrough(&m.modMu, m.modules, filename, func(f string) derivation {
+		return derive(f, m.roots, m.cachedIsFile)
+	})
 }
 
 // cachedIsFile asks m.isFile once per path: many modules share the
 // package directories whose __init__.py the walk looks for.
 func (m *Matcher) cachedIsFile(path string) bool {
-	m.modMu.RLock()
-	ok, seen := m.files[path]
-	m.modMu.RUnlock()
-	if seen {
-		return ok
+	return readThrough(&m.modMu, m.files, path, m.isFile)
+}
+
+// readThrough returns cache[key], computing it on a miss. compute runs with
+// mu unlocked: it may itself read through mu's caches.
+func readThrough[V any](mu *sync.RWMutex, cache map[string]V, key string, compute func(string) V) V {
+	mu.RLock()
+	v, ok := cache[key]
+	mu.RUnlock()
+	if ok {
+		return v
 	}
-	ok = m.isFile(path)
-	m.modMu.Lock()
-	m.files[path] = ok
-	m.modMu.Unlock()
-	return ok
+	v = compute(key)
+	mu.Lock()
+	cache[key] = v
+	mu.Unlock()
+	return v
 }

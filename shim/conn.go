@@ -52,6 +52,7 @@ type verdictQ struct {
 	Name   string `json:"name"`
 	Line   int    `json:"line"`
 	Module string `json:"module"`
+	Body   bool   `json:"body"` // a class or module body
 }
 
 // verdictA is the answer: matched or not, and what to capture on Enter.
@@ -197,6 +198,7 @@ func (cn *conn) verdict(payload []byte) error {
 		Name:       q.Name,
 		FirstLine:  q.Line,
 		ModuleHint: q.Module,
+		Body:       q.Body,
 	})
 	for uint64(len(cn.methods)) <= q.ID {
 		cn.methods = append(cn.methods, nil)

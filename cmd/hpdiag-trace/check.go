@@ -30,10 +30,10 @@ func runCheck(args []string, env *environment) int {
 		return exitUsage
 	}
 	if err := checkReportFormat(s.config.Probe.ReportFile); err != nil {
-		env.errorf("%s: [Probe] report_file: %s", s.configFile, err)
+		env.errorf("%s: [Probe] report_file: %s", s.config.File, err)
 		return exitUsage
 	}
-	if s.configFile == "" {
+	if s.config.File == "" {
 		fmt.Fprintln(env.stdout, "probe.conf: none found, the guide's defaults apply")
 	}
 	fmt.Fprint(env.stdout, conf.Summarize(s.config, s.points))

@@ -10,9 +10,9 @@ import (
 	"github.com/hpdiag/hpdiag-trace/conf"
 )
 
-// setup is the configuration of a run: probe.conf and the points.
+// setup is the configuration of a run: probe.conf (config.File is "" when
+// none was found and the defaults apply) and the points.
 type setup struct {
-	configFile string // "" when no probe.conf was found and the defaults apply
 	pointsFile string
 	config     *conf.Config
 	points     []*conf.Point
@@ -41,7 +41,7 @@ func loadSetup(cf configFlags, env *environment, log logrus.FieldLogger, wantPoi
 		if err != nil {
 			return nil, err
 		}
-		s.config, s.configFile = cfg, path
+		s.config = cfg
 	case cf.config != "" || !errors.Is(err, os.ErrNotExist):
 		return nil, fmt.Errorf("-c %s: cannot read %s: %v; give an existing probe.conf or leave -c out to use the defaults", name, path, err)
 	}

@@ -75,7 +75,7 @@ func runTrace(ctx context.Context, args []string, env *environment) int {
 	}
 	reportFile, origin := tf.report, "--report"
 	if reportFile == "" {
-		reportFile, origin = setup.config.Probe.ReportFile, setup.configFile+": [Probe] report_file"
+		reportFile, origin = setup.config.Probe.ReportFile, setup.config.File+": [Probe] report_file"
 	}
 	if err := checkReportFile(reportFile); err != nil {
 		env.errorf("%s: %s", origin, err)

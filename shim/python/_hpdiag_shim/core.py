@@ -90,18 +90,10 @@ class Shim(object):
             self.fail('starting: %r' % (exc,))
             return
         # The calls under way (site importing the bootstrap, this one) will
-        # return while traced: those matched get their Enter now. Recorded
-        # here, not in a helper, and the engine switched on by a C call, so
-        # that nothing of the shim's own is half recorded when
-        # TraceShimThreads traces it.
-        rec, tid = self.recorder, forking.get_ident()
-        for v, data in calls:
-            if data is None:
-                rec.buf.frombytes(PACK3(v | ENTER, tid, forking.now()))
-            else:
-                vid = next(rec.vids)
-                rec.values.append((vid, data))
-                rec.buf.frombytes(PACK4((v & _KIND_MASK) | ENTER_VALUE, tid, forking.now(), vid))
+        # return while traced: those matched get their Enter now, before the
+        # engine is switched on (by a C call), so that nothing of the shim's
+        # own is half recorded when TraceShimThreads traces it.
+        self._record_enters(calls)
         switch_on(*args)
 
     # Verdicts.
@@ -114,8 +106,6 @@ class Shim(object):
             v = 0
         elif not self.name_ok(code.co_name):
             v = 0
-        elif not code.co_flags & _CO_NEWLOCALS:
-            v = 0  # a class body or module code: not a call the guide measures
         else:
             return self._ask(code, frame)
         if self.keep_unmatched:
@@ -137,6 +127,7 @@ class Shim(object):
             reply = self.conn.request(wire.VERDICT_Q, {
                 'id': cid, 'file': code.co_filename, 'qual': qual,
                 'name': code.co_name, 'line': code.co_firstlineno, 'module': module,
+                'body': not code.co_flags & _CO_NEWLOCALS,
             }, wire.VERDICT)
             if reply.get('id') != cid:
                 raise ValueError('verdict for code id %r, asked for %d' % (reply.get('id'), cid))
@@ -276,6 +267,10 @@ class Shim(object):
         except Exception as exc:
             self.fail('resuming the calls open at fork: %r' % (exc,))
             return
+        self._record_enters(calls)
+
+    def _record_enters(self, calls):
+        """Records the Enters of calls found open by _open_calls."""
         rec, tid = self.recorder, forking.get_ident()
         for v, data in calls:
             if data is None:
