@@ -36,7 +36,12 @@ func survivePipes() {
 // SIGKILL, leaves the application running. On a terminal the application's
 // group becomes the foreground group, as a shell would do, and stopping it
 // with ^Z stops the tracer too.
-func launch(argv, envv []string) (int, error) {
+//
+// With a gate, the process starts as a stub of hpdiag-trace that waits for
+// the gate to return before it executes argv: the gate gets the pid the
+// application will have, so probes can be in place before its first
+// instruction. A gate's error stops the stub; the application never runs.
+func launch(argv, envv []string, gate func(pid int) error) (int, error) {
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
 		return exitNotFound, fmt.Errorf("cannot run %q: %w", argv[0], err)
@@ -46,6 +51,13 @@ func launch(argv, envv []string) (int, error) {
 		Path: path, Args: argv, Env: envv,
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		SysProcAttr: &syscall.SysProcAttr{Setpgid: true},
+	}
+	var release *os.File
+	if gate != nil {
+		if release, err = gateCommand(cmd); err != nil {
+			return exitInternal, err
+		}
+		defer release.Close()
 	}
 	if tty >= 0 {
 		cmd.SysProcAttr.Foreground = true
@@ -59,6 +71,13 @@ func launch(argv, envv []string) (int, error) {
 		return exitNotFound, fmt.Errorf("cannot run %q: %w", argv[0], err)
 	}
 	pid := cmd.Process.Pid
+	if gate != nil {
+		cmd.ExtraFiles[0].Close()
+		if err := openGate(pid, release, gate); err != nil {
+			_, _ = waitExit(pid, -1)
+			return exitNoTrace, err
+		}
+	}
 	done := make(chan struct{})
 	go forward(sigs, done, pid)
 	status, err := waitExit(pid, tty)

@@ -18,7 +18,10 @@ func survivePipes() {}
 // returns the application's exit code. On Windows a console ^C reaches every
 // process attached to the console, so the tracer only has to outlive the
 // application, not forward the event.
-func launch(argv, envv []string) (int, error) {
+func launch(argv, envv []string, gate func(pid int) error) (int, error) {
+	if gate != nil {
+		return exitNoTrace, errors.New("the eBPF engine needs Linux; use --mode shim")
+	}
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
 		return exitNotFound, fmt.Errorf("cannot run %q: %w", argv[0], err)

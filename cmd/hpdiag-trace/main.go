@@ -22,6 +22,9 @@ import (
 var version = "dev"
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == gateArg {
+		os.Exit(runGateStub(os.Args[2:]))
+	}
 	env := &environment{
 		stdout: os.Stdout,
 		stderr: os.Stderr,

@@ -29,6 +29,8 @@ type traceFlags struct {
 	mode     string
 	report   string
 	pid      int
+	duration time.Duration
+	noFollow bool
 	quiet    bool
 	verbose  bool
 	exitWait time.Duration
@@ -41,7 +43,9 @@ func (t *traceFlags) register(fs *flag.FlagSet) {
 	}
 	fs.StringVar(&t.mode, "mode", "auto", "`engine`: shim, ebpf or auto")
 	fs.StringVar(&t.report, "report", "", "write the report to `FILE` when tracing ends; the format follows the extension (.json)")
-	fs.IntVar(&t.pid, "pid", 0, "attach to the running process `PID` (eBPF engine)")
+	fs.IntVar(&t.pid, "pid", 0, "attach to the running process `PID` and its children (eBPF engine), until --duration ends or SIGINT/SIGTERM")
+	fs.DurationVar(&t.duration, "duration", 0, "with --pid: detach after this `duration` (such as 30s); 0 means until SIGINT or SIGTERM")
+	fs.BoolVar(&t.noFollow, "no-follow-forks", false, "eBPF engine: probe only the traced processes themselves, not every process running the same interpreter file; forked children are then not traced")
 	for _, name := range []string{"q", "quiet"} {
 		fs.BoolVar(&t.quiet, name, false, "no summary on stderr when tracing ends")
 	}
@@ -81,6 +85,9 @@ func runTrace(ctx context.Context, args []string, env *environment) int {
 		env.errorf("%s: %s", origin, err)
 		return exitUsage
 	}
+	if tf.pid != 0 {
+		return attachEBPF(ctx, &tf, setup, reportFile, env, log)
+	}
 	argv := command(fs.Args())
 	if tf.single {
 		if argv, err = singleCommand(argv); err != nil {
@@ -88,7 +95,29 @@ func runTrace(ctx context.Context, args []string, env *environment) int {
 			return exitUsage
 		}
 	}
+	if chooseEngine(&tf, setup, env, log) == "ebpf" {
+		return traceWithEBPF(ctx, &tf, setup, argv, reportFile, env, log)
+	}
 	return traceWithShim(ctx, &tf, setup, argv, reportFile, env, log)
+}
+
+// chooseEngine settles --mode auto: the eBPF engine when it can run here
+// and no point needs code run inside the process, else the shim, saying why.
+func chooseEngine(tf *traceFlags, setup *setup, env *environment, log logrus.FieldLogger) string {
+	if tf.mode != "auto" {
+		return tf.mode
+	}
+	if err := ebpfAvailable(); err != nil {
+		env.errorf("--mode auto: using the shim engine: %s", err)
+		return "shim"
+	}
+	for _, p := range setup.points {
+		if p.Detail.BeforeCode != "" || p.Detail.AfterCode != "" {
+			log.Infof("--mode auto: using the shim engine: point [%s] names custom code, which runs only in the shim", p.Name)
+			return "shim"
+		}
+	}
+	return "ebpf"
 }
 
 // checkTraceRequest refuses what this version cannot do before anything starts.
@@ -96,23 +125,40 @@ func checkTraceRequest(tf *traceFlags, cmd []string, env *environment) (int, boo
 	switch tf.mode {
 	case "shim", "auto":
 	case "ebpf":
-		env.errorf("--mode ebpf: the eBPF engine is not available in this version; use --mode shim (or auto)")
-		return exitNoTrace, false
+		if err := ebpfAvailable(); err != nil {
+			env.errorf("--mode ebpf: %s", err)
+			return exitNoTrace, false
+		}
 	default:
 		env.errorf("--mode %q: unknown engine; use shim, ebpf or auto", tf.mode)
 		return exitUsage, false
 	}
 	if tf.pid != 0 {
-		env.errorf("--pid %d: attaching to a running process needs the eBPF engine, which is not available in this version; launch the app under hpdiag-trace instead", tf.pid)
-		return exitNoTrace, false
+		if tf.mode == "shim" {
+			env.errorf("--pid %d: attaching to a running process needs the eBPF engine; use --mode ebpf or auto, or launch the app under hpdiag-trace --mode shim", tf.pid)
+			return exitUsage, false
+		}
+		if len(cmd) > 0 {
+			env.errorf("--pid %d: give either --pid or a command to launch, not both", tf.pid)
+			return exitUsage, false
+		}
+		if err := ebpfAvailable(); err != nil {
+			env.errorf("--pid %d: %s", tf.pid, err)
+			return exitNoTrace, false
+		}
+		if tf.point == "" {
+			env.errorf("no points file: give -p FILE naming the methods to measure (see docs/configuration.md)")
+			return exitUsage, false
+		}
+		return exitOK, true
+	}
+	if tf.duration != 0 {
+		env.errorf("--duration %s: only with --pid; a launched app is traced until it exits", tf.duration)
+		return exitUsage, false
 	}
 	if tf.exitWait < 0 {
 		env.errorf("--exit-wait %s: must not be negative", tf.exitWait)
 		return exitUsage, false
-	}
-	if flag := pathIgnoringFlag(cmd); flag != "" {
-		env.errorf("python %s ignores PYTHONPATH, so the shim cannot load and nothing would be traced; run without %s", flag, flag)
-		return exitNoTrace, false
 	}
 	if len(cmd) == 0 {
 		env.errorf("nothing to trace: give the command after --, e.g. hpdiag-trace -p app.point -- python3 app.py")
@@ -182,15 +228,16 @@ func checkReportFile(name string) error {
 }
 
 func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []string, reportFile string, env *environment, log *logrus.Logger) int {
-	if tf.mode == "auto" {
-		log.Debug("--mode auto: using the shim engine (the eBPF engine is not available in this version)")
+	if flag := pathIgnoringFlag(argv); flag != "" {
+		env.errorf("python %s ignores PYTHONPATH, so the shim cannot load and nothing would be traced; run without %s, or use --mode ebpf", flag, flag)
+		return exitNoTrace
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pipe := pipeline.New(pipeline.Options{
 		Config:  setup.config,
 		Log:     log,
-		ProbeID: conf.ExpandProbeID(setup.config.Probe.ProbeID, os.Getpid()),
+		ProbeID: probeID(setup),
 		Engine:  "shim",
 	})
 	pipe.Start(ctx)
@@ -207,7 +254,7 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 		return exitInternal
 	}
 	defer srv.Close()
-	code, err := launch(argv, srv.Env(os.Environ()))
+	code, err := launch(argv, srv.Env(os.Environ()), nil)
 	if err != nil {
 		env.errorf("%s", err)
 		return code
@@ -217,12 +264,20 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 	if refused(stats, env) {
 		return exitNoTrace
 	}
-	// The report file first: a closed stderr must not cost the report.
+	explainShimStats(stats, env, log)
+	if c := finishReport(report, reportFile, tf, env); c != exitOK {
+		return c
+	}
+	return code
+}
+
+// finishReport writes the report file, then the console summary: a closed
+// stderr must not cost the report.
+func finishReport(report *pipeline.Report, reportFile string, tf *traceFlags, env *environment) int {
 	var writeErr error
 	if reportFile != "" {
 		writeErr = writeReportFile(report, reportFile)
 	}
-	explainShimStats(stats, env, log)
 	if !tf.quiet {
 		_ = report.WriteConsole(env.stderr)
 		if reportFile != "" && writeErr == nil {
@@ -233,7 +288,12 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 		env.errorf("%s", writeErr)
 		return exitInternal
 	}
-	return code
+	return exitOK
+}
+
+// probeID is the report's probe id: [Probe] probe_id, %0 expanded.
+func probeID(setup *setup) string {
+	return conf.ExpandProbeID(setup.config.Probe.ProbeID, os.Getpid())
 }
 
 // refused says why interpreters were refused. A refused interpreter never

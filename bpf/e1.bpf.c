@@ -1,0 +1,449 @@
+//go:build ignore
+
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Engine E1: uprobe and uretprobe on _PyEval_EvalFrameDefault.
+ *
+ * Every entry of the evaluator in a traced process (procs) is looked up by
+ * its code object in the verdict map. Code seen for the first time is
+ * marked pending and described to user space (EV_CODE), which matches it
+ * against the points and writes the verdict back; until then its calls are
+ * reported as pending so that none is lost. Matched calls are remembered by
+ * (thread, stack pointer) so that the uretprobe can report their return.
+ * Raw tracepoints keep procs in step with fork, exec and exit. */
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <linux/ptrace.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "e1.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Only the fields read here: CO-RE relocates them against the kernel's BTF. */
+struct task_struct {
+	int pid;
+	int tgid;
+} __attribute__((preserve_access_index));
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct proc);
+} procs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct vkey);
+	__type(value, struct verdict);
+} verdicts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct okey);
+	__type(value, struct open_call);
+} opens SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);
+} events SEC(".maps");
+
+/* Events that found the ring buffer full, per event type. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, EV_TYPES);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+/* Force the verdict placeholders into the BTF so bpf2go emits Go types. */
+const struct ev_call *unused_ev_call __attribute__((unused));
+const struct ev_call_args *unused_ev_call_args __attribute__((unused));
+const struct ev_code *unused_ev_code __attribute__((unused));
+const struct ev_proc *unused_ev_proc __attribute__((unused));
+
+static __always_inline void count_lost(__u32 type)
+{
+	__u64 *n = bpf_map_lookup_elem(&lost, &type);
+	if (n)
+		*n += 1;
+}
+
+static __always_inline __u64 read_ptr(__u64 addr)
+{
+	__u64 v = 0;
+	if (bpf_probe_read_user(&v, sizeof(v), (void *)addr))
+		return 0;
+	return v;
+}
+
+static __always_inline void fill_hdr(struct ev_hdr *h, __u8 type, __u64 id, __u64 code)
+{
+	h->type = type;
+	h->flags = 0;
+	h->pad = 0;
+	h->tgid = id >> 32;
+	h->tid = (__u32)id;
+	h->method = 0;
+	h->ts = bpf_ktime_get_ns();
+	h->code = code;
+}
+
+/* read_str copies the data of a compact str object into buf and returns the
+ * number of bytes copied; *state receives the object's state word so user
+ * space knows the character width. */
+static __always_inline __u32 read_str(const struct layout *l, __u64 obj, __u8 *buf,
+				      __u32 max, __u32 *state, __u8 *trunc)
+{
+	__u32 st = 0;
+	__s64 len = 0;
+	if (!obj || bpf_probe_read_user(&st, sizeof(st), (void *)(obj + l->str_state)) ||
+	    bpf_probe_read_user(&len, sizeof(len), (void *)(obj + l->str_length)))
+		return 0;
+	*state = st;
+	__u32 kind = (st >> l->str_kind_shift) & 7;
+	if (!((st >> l->str_compact_bit) & 1) || len < 0)
+		return 0;
+	__u64 data = obj + (((st >> l->str_ascii_bit) & 1) ? l->str_ascii_data : l->str_compact_data);
+	__u64 n = (__u64)len * kind;
+	if (n > max) {
+		n = max;
+		*trunc = 1;
+	}
+	n &= 0xffff;
+	if (n > max)
+		return 0;
+	if (bpf_probe_read_user(buf, n, (void *)data))
+		return 0;
+	return n;
+}
+
+static __always_inline int emit_code(const struct proc *p, __u64 id, __u64 code,
+				     __u64 name_ptr, __u64 file_ptr)
+{
+	struct ev_code *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(EV_CODE);
+		return -1;
+	}
+	fill_hdr(&e->h, EV_CODE, id, code);
+	e->name_ptr = name_ptr;
+	e->file_ptr = file_ptr;
+	e->name_state = 0;
+	e->file_state = 0;
+	e->name_trunc = 0;
+	e->file_trunc = 0;
+	e->firstlineno = 0;
+	e->co_flags = 0;
+	bpf_probe_read_user(&e->firstlineno, 4, (void *)(code + p->l.code_firstlineno));
+	bpf_probe_read_user(&e->co_flags, 4, (void *)(code + p->l.code_flags));
+	e->name_len = read_str(&p->l, name_ptr, e->name, NAME_MAX_BYTES, &e->name_state, &e->name_trunc);
+	e->file_len = read_str(&p->l, file_ptr, e->file, FILE_MAX_BYTES, &e->file_state, &e->file_trunc);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* capture_arg describes one argument: its value for str, int, float, bool
+ * and None, else its type's name. */
+static __always_inline void capture_arg(const struct proc *p, __u64 obj, struct arg_val *a)
+{
+	const struct layout *l = &p->l;
+	__u64 bias = p->bias;
+	a->kind = ARG_UNBOUND;
+	a->truncated = 0;
+	a->len = 0;
+	a->aux = 0;
+	if (l->flags & LAYOUT_TAGGED)
+		obj &= ~7ULL;
+	if (!obj)
+		return;
+	if (obj == p->sym.none + bias) {
+		a->kind = ARG_NONE;
+		return;
+	}
+	if (obj == p->sym.true_obj + bias) {
+		a->kind = ARG_TRUE;
+		return;
+	}
+	if (obj == p->sym.false_obj + bias) {
+		a->kind = ARG_FALSE;
+		return;
+	}
+	__u64 type = read_ptr(obj + l->ob_type);
+	if (!type) {
+		a->kind = ARG_UNREAD;
+		return;
+	}
+	if (type == p->sym.str_type + bias) {
+		a->kind = ARG_STR;
+		a->len = read_str(l, obj, a->data, ARG_DATA, &a->aux, &a->truncated);
+		return;
+	}
+	if (type == p->sym.long_type + bias) {
+		a->kind = ARG_INT;
+		/* the size (or tag) word, then the first digits */
+		if (bpf_probe_read_user(a->data, 8, (void *)(obj + l->long_size)) ||
+		    bpf_probe_read_user(a->data + 8, 16, (void *)(obj + l->long_digits)))
+			a->kind = ARG_UNREAD;
+		a->len = 24;
+		return;
+	}
+	if (type == p->sym.float_type + bias) {
+		a->kind = ARG_FLOAT;
+		if (bpf_probe_read_user(a->data, 8, (void *)(obj + l->float_value)))
+			a->kind = ARG_UNREAD;
+		a->len = 8;
+		return;
+	}
+	a->kind = ARG_OTHER;
+	__u64 name = read_ptr(type + l->tp_name);
+	long n = bpf_probe_read_user_str(a->data, ARG_DATA, (void *)name);
+	if (n <= 0) {
+		a->kind = ARG_UNREAD;
+		return;
+	}
+	a->len = n - 1;
+}
+
+/* request_hook asks user space, once per process, to make the interpreter
+ * call _PyEval_EvalFrameDefault for every Python call (3.11+ inline
+ * Python-to-Python calls otherwise): it names the interpreter state of the
+ * first evaluated frame. BPF cannot write user memory here, so the loader
+ * writes the field; an existing hook of someone else's is left alone. */
+static __always_inline void request_hook(struct pt_regs *ctx, struct proc *p, __u64 id)
+{
+	__u64 tstate = PT_REGS_PARM1(ctx);
+	__u64 interp = read_ptr(tstate + p->l.tstate_interp);
+	if (!interp)
+		return;
+	__u64 cur = read_ptr(interp + p->l.interp_eval_frame);
+	__u8 flags = 0;
+	if (cur == p->sym.eval_frame + p->bias) {
+		p->state |= PROC_HOOKED;
+		return;
+	}
+	if (cur != 0) {
+		p->state |= PROC_FOREIGN;
+		flags = F_FOREIGN;
+	}
+	struct ev_proc *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(EV_HOOK);
+		return;
+	}
+	p->state |= PROC_HOOKED;
+	fill_hdr(&e->h, EV_HOOK, id, 0);
+	e->h.flags = flags;
+	e->child = 0;
+	e->pad = 0;
+	e->value = flags ? cur : interp;
+	/* The main module must not start before the hook is in: wake the
+	 * reader now rather than at its next batch. */
+	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
+}
+
+static __always_inline void emit_enter(struct pt_regs *ctx, const struct proc *p, __u64 id,
+				       __u64 code, __u64 frame, const struct verdict *v, __u8 flags)
+{
+	/* A pending call captures its first locals: the verdict will say
+	 * which of them, if any, the point wants. */
+	__s16 first[MAX_ARGS] = {0, 1, 2, 3};
+	const __s16 *slots = flags & F_PENDING ? first : v->slots;
+	if (slots[0] >= 0) {
+		struct ev_call_args *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (!e) {
+			count_lost(EV_ENTER_ARGS);
+			return;
+		}
+		fill_hdr(&e->h, EV_ENTER_ARGS, id, code);
+		e->h.method = v->method;
+		e->h.flags = flags;
+		__u64 locals = frame + p->l.frame_localsplus;
+#pragma unroll
+		for (int i = 0; i < MAX_ARGS; i++) {
+			__s16 slot = slots[i];
+			if (slot < 0 || slot > 1024) {
+				e->args[i].kind = ARG_UNBOUND;
+				e->args[i].len = 0;
+				e->args[i].truncated = 0;
+				e->args[i].aux = 0;
+				continue;
+			}
+			capture_arg(p, read_ptr(locals + (__u64)slot * 8), &e->args[i]);
+		}
+		bpf_ringbuf_submit(e, 0);
+		return;
+	}
+	struct ev_call *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(EV_ENTER);
+		return;
+	}
+	fill_hdr(&e->h, EV_ENTER, id, code);
+	e->h.method = v->method;
+	e->h.flags = flags;
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("uprobe")
+int eval_entry(struct pt_regs *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	struct proc *p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p || !(p->state & PROC_PYTHON))
+		return 0;
+	if (!(p->state & PROC_BIAS)) {
+		p->bias = PT_REGS_IP(ctx) - p->sym.eval_frame;
+		p->state |= PROC_BIAS;
+	}
+	if ((p->l.flags & LAYOUT_HOOK) && !(p->state & (PROC_HOOKED | PROC_FOREIGN)))
+		request_hook(ctx, p, id);
+
+	/* Both loads, then a choice: clang would otherwise fold them into one
+	 * load at a computed context offset, which the verifier refuses. */
+	__u64 arg0 = PT_REGS_PARM1(ctx);
+	__u64 arg1 = PT_REGS_PARM2(ctx);
+	barrier_var(arg0);
+	barrier_var(arg1);
+	__u64 frame = p->l.frame_arg ? arg1 : arg0;
+	__u64 code = read_ptr(frame + p->l.frame_code);
+	if (p->l.flags & LAYOUT_TAGGED)
+		code &= ~7ULL;
+	if (!code)
+		return 0;
+	if ((p->l.flags & LAYOUT_CODE_TYPE) && read_ptr(code + p->l.ob_type) != p->sym.code_type + p->bias)
+		return 0;
+	__u64 name_ptr = read_ptr(code + p->l.code_name);
+	__u64 file_ptr = read_ptr(code + p->l.code_filename);
+
+	struct vkey k = {.tgid = tgid, .code = code};
+	struct verdict nv = {};
+	struct verdict *v = bpf_map_lookup_elem(&verdicts, &k);
+	__u8 flags = 0;
+	if (!v || v->name_ptr != name_ptr || v->file_ptr != file_ptr) {
+		nv.name_ptr = name_ptr;
+		nv.file_ptr = file_ptr;
+		nv.state = V_PENDING;
+		nv.slots[0] = nv.slots[1] = nv.slots[2] = nv.slots[3] = -1;
+		bpf_map_update_elem(&verdicts, &k, &nv, BPF_ANY);
+		if (emit_code(p, id, code, name_ptr, file_ptr)) {
+			/* Without its description the code could never be
+			 * resolved: forget it, the next call tries again. */
+			bpf_map_delete_elem(&verdicts, &k);
+			count_lost(EV_ENTER);
+			return 0;
+		}
+		v = &nv;
+	}
+	if (v->state == V_SKIP)
+		return 0;
+	if (v->state == V_PENDING)
+		flags = F_PENDING;
+
+	struct okey ok = {.pid_tgid = id, .sp = PT_REGS_SP(ctx)};
+	struct open_call oc = {.code = code, .method = v->method, .flags = flags};
+	bpf_map_update_elem(&opens, &ok, &oc, BPF_ANY);
+	emit_enter(ctx, p, id, code, frame, v, flags);
+	return 0;
+}
+
+SEC("uretprobe")
+int eval_return(struct pt_regs *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	if (!bpf_map_lookup_elem(&procs, &tgid))
+		return 0;
+	/* The return address has been popped: sp is 8 above its value at entry. */
+	struct okey ok = {.pid_tgid = id, .sp = PT_REGS_SP(ctx) - 8};
+	struct open_call *oc = bpf_map_lookup_elem(&opens, &ok);
+	if (!oc)
+		return 0;
+	struct ev_call *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(EV_EXIT);
+		bpf_map_delete_elem(&opens, &ok);
+		return 0;
+	}
+	fill_hdr(&e->h, EV_EXIT, id, oc->code);
+	e->h.method = oc->method;
+	e->h.flags = oc->flags & F_PENDING;
+	if (PT_REGS_RC(ctx) == 0)
+		e->h.flags |= F_EXCEPTION;
+	bpf_ringbuf_submit(e, 0);
+	bpf_map_delete_elem(&opens, &ok);
+	return 0;
+}
+
+static __always_inline void emit_proc(__u8 type, __u32 tgid, __u32 child)
+{
+	struct ev_proc *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(type);
+		return;
+	}
+	fill_hdr(&e->h, type, (__u64)tgid << 32 | tgid, 0);
+	e->child = child;
+	e->pad = 0;
+	e->value = 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* A child of a traced process is traced from its first instruction: it
+ * inherits the parent's configuration, and its memory (with the hook). */
+SEC("raw_tracepoint/sched_process_fork")
+int on_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *parent = (struct task_struct *)ctx->args[0];
+	struct task_struct *child = (struct task_struct *)ctx->args[1];
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	if (ctgid != (__u32)BPF_CORE_READ(child, pid) || ctgid == ptgid)
+		return 0; /* a thread */
+	struct proc *p = bpf_map_lookup_elem(&procs, &ptgid);
+	if (!p)
+		return 0;
+	if (bpf_map_update_elem(&procs, &ctgid, p, BPF_ANY))
+		return 0;
+	emit_proc(EV_FORK, ptgid, ctgid);
+	return 0;
+}
+
+/* After exec the process runs another program: nothing is known of it
+ * until user space has looked (it may not be Python at all). */
+SEC("raw_tracepoint/sched_process_exec")
+int on_exec(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *task = (struct task_struct *)ctx->args[0];
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+	struct proc *p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p)
+		return 0;
+	if (p->state & PROC_EXEC_NEXT) {
+		/* A gated launch: the configuration is that of this program. */
+		p->state &= ~PROC_EXEC_NEXT;
+		return 0;
+	}
+	p->state = 0;
+	emit_proc(EV_EXEC, tgid, 0);
+	return 0;
+}
+
+SEC("raw_tracepoint/sched_process_exit")
+int on_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *task = (struct task_struct *)ctx->args[0];
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+	if (tgid != (__u32)BPF_CORE_READ(task, pid))
+		return 0; /* a thread */
+	if (bpf_map_delete_elem(&procs, &tgid))
+		return 0;
+	emit_proc(EV_GONE, tgid, 0);
+	return 0;
+}

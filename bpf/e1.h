@@ -1,0 +1,182 @@
+/* The types engine E1 shares with its Go loader (bpf2go generates their Go
+ * twins): the per-process configuration written by the loader, the verdicts
+ * it writes back, and the events the programs send. */
+#ifndef HPDIAG_E1_H
+#define HPDIAG_E1_H
+
+#define MAX_ARGS 4
+#define ARG_DATA 248
+#define NAME_MAX_BYTES 256
+#define FILE_MAX_BYTES 1024
+
+/* layout.flags */
+#define LAYOUT_HOOK 1        /* 3.11+: write eval_frame so calls are not inlined */
+#define LAYOUT_CODE_TYPE 2   /* 3.13+: the frame's executable may not be code */
+#define LAYOUT_TAGGED 4      /* 3.14+: frame and stack references carry tag bits */
+#define LAYOUT_LONG_TAG 8    /* 3.12+: PyLong has lv_tag instead of ob_size */
+
+/* proc.state */
+#define PROC_PYTHON 1        /* configured: the programs act on this process */
+#define PROC_BIAS 2          /* bias is known */
+#define PROC_HOOKED 4        /* eval_frame is ours, or its writing was asked for */
+#define PROC_FOREIGN 8       /* another PEP 523 hook was found: never touch it */
+#define PROC_EXEC_NEXT 16    /* configured for the program it is about to execute */
+
+/* verdict.state */
+#define V_PENDING 1
+#define V_MATCH 2
+#define V_SKIP 3
+
+/* event types */
+#define EV_CODE 1
+#define EV_ENTER 2
+#define EV_ENTER_ARGS 3
+#define EV_EXIT 4
+#define EV_FORK 5
+#define EV_EXEC 6
+#define EV_GONE 7
+#define EV_HOOK 8
+#define EV_TYPES 9
+
+/* ev_hdr.flags */
+#define F_EXCEPTION 1        /* EV_EXIT: NULL return, an exception */
+#define F_PENDING 2          /* EV_ENTER, EV_EXIT: the verdict was not known yet */
+#define F_FOREIGN 4          /* EV_HOOK: another hook was there */
+
+/* arg_val.kind */
+#define ARG_UNBOUND 0
+#define ARG_STR 1
+#define ARG_INT 2
+#define ARG_FLOAT 3
+#define ARG_TRUE 4
+#define ARG_FALSE 5
+#define ARG_NONE 6
+#define ARG_OTHER 7          /* data holds the type's tp_name */
+#define ARG_UNREAD 8         /* the memory could not be read */
+
+/* Offsets into CPython objects for one interpreter version (pyframes).
+ * A negative offset means the version has no such field. */
+struct layout {
+	__u32 frame_arg;        /* which argument of _PyEval_EvalFrameDefault is the frame */
+	__u32 flags;
+	__s32 frame_code;
+	__s32 frame_localsplus;
+	__s32 code_name;        /* co_qualname where it exists, else co_name */
+	__s32 code_filename;
+	__s32 code_firstlineno;
+	__s32 code_flags;
+	__s32 ob_type;
+	__s32 tp_name;
+	__s32 str_state;
+	__s32 str_length;
+	__s32 str_ascii_data;
+	__s32 str_compact_data;
+	__u32 str_kind_shift;
+	__u32 str_compact_bit;
+	__u32 str_ascii_bit;
+	__s32 long_size;        /* ob_size, or lv_tag with LAYOUT_LONG_TAG */
+	__s32 long_digits;
+	__s32 float_value;
+	__s32 tstate_interp;
+	__s32 interp_eval_frame;
+};
+
+/* Link-time addresses (ELF st_value) of what the programs compare with;
+ * adding proc.bias gives their address in the process. */
+struct symbols {
+	__u64 eval_frame;       /* _PyEval_EvalFrameDefault */
+	__u64 code_type;
+	__u64 str_type;
+	__u64 long_type;
+	__u64 float_type;
+	__u64 none;
+	__u64 true_obj;
+	__u64 false_obj;
+};
+
+struct proc {
+	struct layout l;
+	struct symbols sym;
+	__u64 bias;
+	__u32 state;
+	__u32 id;               /* the loader's interpreter id, kept across forks */
+};
+
+struct vkey {
+	__u32 tgid;
+	__u32 pad;
+	__u64 code;
+};
+
+struct verdict {
+	__u64 name_ptr;         /* guards against a freed code object's address reused */
+	__u64 file_ptr;
+	__u32 state;
+	__u32 method;
+	__s16 slots[MAX_ARGS];  /* fast-local index to capture, -1 for none */
+};
+
+struct okey {
+	__u64 pid_tgid;
+	__u64 sp;               /* the stack pointer at entry: one C call of the evaluator */
+};
+
+struct open_call {
+	__u64 code;
+	__u32 method;
+	__u32 flags;
+};
+
+struct ev_hdr {
+	__u8 type;
+	__u8 flags;
+	__u16 pad;
+	__u32 tgid;
+	__u32 tid;
+	__u32 method;
+	__u64 ts;
+	__u64 code;
+};
+
+struct arg_val {
+	__u8 kind;
+	__u8 truncated;
+	__u16 len;              /* bytes in data */
+	__u32 aux;              /* ARG_STR: the str state word */
+	__u8 data[ARG_DATA];
+};
+
+struct ev_call {
+	struct ev_hdr h;
+};
+
+struct ev_call_args {
+	struct ev_hdr h;
+	struct arg_val args[MAX_ARGS];
+};
+
+struct ev_code {
+	struct ev_hdr h;
+	__u64 name_ptr;
+	__u64 file_ptr;
+	__u32 name_state;
+	__u32 file_state;
+	__u32 name_len;         /* bytes copied */
+	__u32 file_len;
+	__s32 firstlineno;
+	__u32 co_flags;
+	__u8 name_trunc;
+	__u8 file_trunc;
+	__u8 pad[6];
+	__u8 name[NAME_MAX_BYTES];
+	__u8 file[FILE_MAX_BYTES];
+};
+
+struct ev_proc {
+	struct ev_hdr h;
+	__u32 child;            /* EV_FORK: the new process */
+	__u32 pad;
+	__u64 value;            /* EV_HOOK: the interpreter state; with F_FOREIGN the hook found */
+};
+
+#endif

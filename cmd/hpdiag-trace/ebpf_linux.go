@@ -1,0 +1,270 @@
+//go:build linux
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/hpdiag/hpdiag-trace/loader"
+	"github.com/hpdiag/hpdiag-trace/matcher"
+	"github.com/hpdiag/hpdiag-trace/pipeline"
+)
+
+// ebpfAvailable says why the eBPF engine cannot run here, or nil.
+func ebpfAvailable() error {
+	_, err := loader.CheckPrivileges(loader.CapSysPtrace)
+	return err
+}
+
+// ebpfRun is one run of the eBPF engine: the programs, the session that
+// reads them and the pipeline it feeds.
+type ebpfRun struct {
+	e1   *loader.E1
+	sess *loader.Session
+	pipe *pipeline.Pipeline
+	errc chan error
+}
+
+func startEBPF(ctx context.Context, tf *traceFlags, setup *setup, log *logrus.Logger, mainScript string) (*ebpfRun, error) {
+	if _, err := loader.CheckPrivileges(loader.CapSysPtrace); err != nil {
+		return nil, err
+	}
+	e1, err := loader.LoadE1(loader.E1Options{SingleProcess: tf.noFollow})
+	if err != nil {
+		return nil, err
+	}
+	pipe := pipeline.New(pipeline.Options{
+		Config:  setup.config,
+		Log:     log,
+		ProbeID: probeID(setup),
+		Engine:  "ebpf",
+	})
+	pipe.Start(ctx)
+	m := matcher.New(setup.points, matcher.Options{MainScript: mainScript})
+	sess, err := loader.NewSession(e1, loader.SessionOptions{Matcher: m, Sink: pipe, Log: log})
+	if err != nil {
+		e1.Close()
+		return nil, err
+	}
+	r := &ebpfRun{e1: e1, sess: sess, pipe: pipe, errc: make(chan error, 1)}
+	go func() { r.errc <- sess.Run(ctx) }()
+	return r, nil
+}
+
+// stop detaches, drains and closes; it returns the final report.
+func (r *ebpfRun) stop(log logrus.FieldLogger) (*pipeline.Report, loader.Stats) {
+	stats := r.sess.Stop(5 * time.Second)
+	if err := <-r.errc; err != nil && !errors.Is(err, context.Canceled) {
+		log.Warn(err)
+	}
+	r.e1.Close()
+	return r.pipe.Close(), stats
+}
+
+// traceWithEBPF launches argv with the probes in place before its first
+// instruction and traces it and its children until it exits.
+func traceWithEBPF(ctx context.Context, tf *traceFlags, setup *setup, argv []string, reportFile string, env *environment, log *logrus.Logger) int {
+	interp, err := loader.FindForCommand(argv[0], os.Environ())
+	if err != nil && !errors.Is(err, loader.ErrNotPython) {
+		env.errorf("--mode ebpf: %s", err)
+		return exitNoTrace
+	}
+	if interp != nil {
+		if code, ok := refuseInterpreter(interp, env); !ok {
+			return code
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	run, err := startEBPF(ctx, tf, setup, log, mainScriptOf(argv, interp))
+	if err != nil {
+		env.errorf("--mode ebpf: %s", err)
+		return exitNoTrace
+	}
+	code, err := launch(argv, os.Environ(), func(pid int) error {
+		return run.sess.Trace(pid, interp)
+	})
+	report, stats := run.stop(log)
+	if err != nil {
+		env.errorf("%s", err)
+		return code
+	}
+	explainEBPFStats(stats, log)
+	if c := finishReport(report, reportFile, tf, env); c != exitOK {
+		return c
+	}
+	return code
+}
+
+// attachEBPF traces the running process pid (and the children it forks)
+// for --duration, or until SIGINT or SIGTERM, then detaches.
+func attachEBPF(ctx context.Context, tf *traceFlags, setup *setup, reportFile string, env *environment, log *logrus.Logger) int {
+	interp, err := loader.FindInProcess(tf.pid)
+	if err != nil {
+		env.errorf("--pid %d: %s", tf.pid, err)
+		return exitNoTrace
+	}
+	if code, ok := refuseInterpreter(interp, env); !ok {
+		return code
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	run, err := startEBPF(ctx, tf, setup, log, "")
+	if err != nil {
+		env.errorf("--pid %d: %s", tf.pid, err)
+		return exitNoTrace
+	}
+	if err := run.sess.Attach(tf.pid, interp); err != nil {
+		run.stop(log)
+		env.errorf("--pid %d: %s", tf.pid, err)
+		return exitNoTrace
+	}
+	attachChildren(run.sess, tf.pid, log)
+	log.Infof("tracing pid %d (%s)", tf.pid, interp)
+	waitDetach(ctx, tf.pid, tf.duration)
+	report, stats := run.stop(log)
+	explainEBPFStats(stats, log)
+	return finishReport(report, reportFile, tf, env)
+}
+
+// attachChildren also traces the running descendants of pid that run a
+// Python interpreter (prefork workers).
+func attachChildren(sess *loader.Session, pid int, log logrus.FieldLogger) {
+	for _, child := range descendants(pid) {
+		interp, err := loader.FindInProcess(child)
+		if err != nil {
+			continue
+		}
+		if err := sess.Attach(child, interp); err != nil {
+			log.Warnf("pid %d, a child of %d: not traced: %v", child, pid, err)
+		}
+	}
+}
+
+// waitDetach returns after d (0: no limit), on SIGINT or SIGTERM, or when
+// the process pid has exited.
+func waitDetach(ctx context.Context, pid int, d time.Duration) {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	var timeout <-chan time.Time
+	if d > 0 {
+		timeout = time.After(d)
+	}
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-sigs:
+			return
+		case <-timeout:
+			return
+		case <-tick.C:
+			if syscall.Kill(pid, 0) == syscall.ESRCH {
+				return
+			}
+		}
+	}
+}
+
+// refuseInterpreter turns away interpreters the engine cannot trace, with
+// their version in the message.
+func refuseInterpreter(interp *loader.Interpreter, env *environment) (int, bool) {
+	v := interp.Version
+	if !v.AtLeast(3, 8) {
+		env.errorf("%s: Python %s is not supported by the eBPF engine (supported: 3.8 to 3.14); upgrade the interpreter", interp.InProcessPath, v)
+		return exitNoTrace, false
+	}
+	if interp.FreeThreaded {
+		env.errorf("%s: free-threaded Python %s is not supported by the eBPF engine yet; use --mode shim", interp.InProcessPath, v)
+		return exitNoTrace, false
+	}
+	return exitOK, true
+}
+
+// explainEBPFStats says what could not be traced.
+func explainEBPFStats(stats loader.Stats, log logrus.FieldLogger) {
+	if stats.Lost > 0 {
+		log.Warnf("%d events were lost because the ring buffer was full (counted in the report's dropped_events)", stats.Lost)
+	}
+	if stats.HeldDropped+stats.Unresolved > 0 {
+		log.Warnf("%d calls could not be attributed to a code object (counted in dropped_events)", stats.HeldDropped+stats.Unresolved)
+	}
+	log.Debugf("eBPF engine: %d processes, %d calls, %d interpreters restored", stats.Processes, stats.Events, stats.HooksRestore)
+}
+
+// descendants lists the running descendants of pid.
+func descendants(pid int) []int {
+	children := map[int][]int{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		var p int
+		if _, err := fmt.Sscanf(e.Name(), "%d", &p); err != nil {
+			continue
+		}
+		if ppid, err := loader.ParentPID(p); err == nil {
+			children[ppid] = append(children[ppid], p)
+		}
+	}
+	var out []int
+	queue := []int{pid}
+	for len(queue) > 0 && len(out) < 4096 {
+		p := queue[0]
+		queue = queue[1:]
+		for _, c := range children[p] {
+			out = append(out, c)
+			queue = append(queue, c)
+		}
+	}
+	return out
+}
+
+// mainScriptOf returns the main script of a python command line as its
+// code objects name it (absolute from 3.9 on), or "" for -m, -c and stdin.
+func mainScriptOf(argv []string, interp *loader.Interpreter) string {
+	if interp == nil {
+		return ""
+	}
+	script := interp.Script
+	if script == "" {
+		script = scriptArg(argv)
+	}
+	if script == "" {
+		return ""
+	}
+	if interp.Version.AtLeast(3, 9) {
+		if abs, err := filepath.Abs(script); err == nil {
+			return abs
+		}
+	}
+	return script
+}
+
+// scriptArg finds the script among a python command's arguments.
+func scriptArg(argv []string) string {
+	for i := 1; i < len(argv); i++ {
+		a := argv[i]
+		switch {
+		case a == "-m" || a == "-c" || a == "-" || strings.HasPrefix(a, "-m") || strings.HasPrefix(a, "-c"):
+			return ""
+		case a == "-W" || a == "-X":
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			return a
+		}
+	}
+	return ""
+}

@@ -1,0 +1,289 @@
+package loader
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"syscall"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
+	"github.com/cilium/ebpf/ringbuf"
+	"github.com/cilium/ebpf/rlimit"
+
+	"github.com/hpdiag/hpdiag-trace/bpf"
+)
+
+// E1Options configure LoadE1.
+type E1Options struct {
+	// RingBufferSize is the size of the event ring buffer in bytes, a power
+	// of two of at least one page; 0 means 16 MiB.
+	RingBufferSize int
+	// SingleProcess attaches the uprobes for the traced processes only
+	// instead of for every process that runs the interpreter file, at the
+	// price of not following forks (see docs/engines.md).
+	SingleProcess bool
+}
+
+// E1 is engine E1 in the kernel: the programs and maps of bpf/e1.bpf.c, the
+// raw tracepoints that follow forks, execs and exits, and one uprobe and
+// uretprobe pair per interpreter file. It is safe for concurrent use.
+type E1 struct {
+	opts   E1Options
+	objs   bpf.E1Objects
+	tps    []link.Link
+	reader *ringbuf.Reader
+
+	mu     sync.Mutex
+	probes map[fileID]*probePair
+	closed bool
+}
+
+// fileID names an interpreter file by device and inode: the same library
+// reached through two paths gets one pair of probes.
+type fileID struct{ dev, ino uint64 }
+
+type probePair struct {
+	path          string
+	entry, return_ link.Link
+	pids          map[int]bool // with SingleProcess: the pids attached
+	perPID        map[int][2]link.Link
+}
+
+// LoadE1 loads the programs into the kernel and attaches the tracepoints.
+// Its errors say what is missing: privileges, BTF, kernel support.
+func LoadE1(opts E1Options) (*E1, error) {
+	if err := rlimit.RemoveMemlock(); err != nil {
+		return nil, fmt.Errorf("eBPF engine: lifting the locked-memory limit: %w", err)
+	}
+	spec, err := bpf.LoadE1()
+	if err != nil {
+		return nil, fmt.Errorf("eBPF engine: reading the embedded programs: %w", err)
+	}
+	if opts.RingBufferSize > 0 {
+		spec.Maps[bpf.E1MapEvents].MaxEntries = uint32(opts.RingBufferSize)
+	}
+	e := &E1{opts: opts, probes: make(map[fileID]*probePair)}
+	if err := spec.LoadAndAssign(&e.objs, nil); err != nil {
+		var ve *ebpf.VerifierError
+		if errors.As(err, &ve) {
+			return nil, fmt.Errorf("eBPF engine: the kernel's verifier refused the programs (kernel %s): %v", kernelRelease(), ve)
+		}
+		return nil, fmt.Errorf("eBPF engine: loading the programs: %w%s", err, privilegeHint(err))
+	}
+	for _, tp := range []struct {
+		name string
+		prog *ebpf.Program
+	}{
+		{"sched_process_fork", e.objs.OnFork},
+		{"sched_process_exec", e.objs.OnExec},
+		{"sched_process_exit", e.objs.OnExit},
+	} {
+		l, err := link.AttachRawTracepoint(link.RawTracepointOptions{Name: tp.name, Program: tp.prog})
+		if err != nil {
+			e.Close()
+			return nil, fmt.Errorf("eBPF engine: attaching the raw tracepoint %s: %w%s", tp.name, err, privilegeHint(err))
+		}
+		e.tps = append(e.tps, l)
+	}
+	if e.reader, err = ringbuf.NewReader(e.objs.Events); err != nil {
+		e.Close()
+		return nil, fmt.Errorf("eBPF engine: opening the ring buffer: %w", err)
+	}
+	return e, nil
+}
+
+// attach puts the uprobe and uretprobe on the evaluator of t's file, once
+// per file; with SingleProcess, once per file and pid.
+func (e *E1) attach(t *target, pid int) error {
+	id, err := statID(t.interp.Path)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return errors.New("eBPF engine: closed")
+	}
+	pp := e.probes[id]
+	if pp == nil {
+		pp = &probePair{path: t.interp.Path, perPID: map[int][2]link.Link{}}
+		e.probes[id] = pp
+	}
+	if e.opts.SingleProcess {
+		if _, ok := pp.perPID[pid]; ok {
+			return nil
+		}
+		entry, ret, err := e.uprobes(t, pid)
+		if err != nil {
+			return err
+		}
+		pp.perPID[pid] = [2]link.Link{entry, ret}
+		return nil
+	}
+	if pp.entry != nil {
+		return nil
+	}
+	pp.entry, pp.return_, err = e.uprobes(t, 0)
+	return err
+}
+
+func (e *E1) uprobes(t *target, pid int) (link.Link, link.Link, error) {
+	ex, err := link.OpenExecutable(t.interp.Path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("eBPF engine: opening %s: %w", t.interp.InProcessPath, err)
+	}
+	off, err := t.interp.SymbolOffset(EvalFrameSymbol)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := &link.UprobeOptions{Address: off, PID: pid}
+	entry, err := ex.Uprobe(EvalFrameSymbol, e.objs.EvalEntry, opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("eBPF engine: uprobe on %s in %s: %w%s", EvalFrameSymbol, t.interp.InProcessPath, err, privilegeHint(err))
+	}
+	ret, err := ex.Uretprobe(EvalFrameSymbol, e.objs.EvalReturn, opts)
+	if err != nil {
+		entry.Close()
+		return nil, nil, fmt.Errorf("eBPF engine: uretprobe on %s in %s: %w%s", EvalFrameSymbol, t.interp.InProcessPath, err, privilegeHint(err))
+	}
+	return entry, ret, nil
+}
+
+// configure tells the programs to trace pid as an interpreter of t. With
+// a known bias (a running process) the programs need not learn it. With
+// execNext the configuration is for the program pid is about to execute
+// (a gated launch), and survives that one exec.
+func (e *E1) configure(pid int, t *target, bias uint64, biasKnown, execNext bool) error {
+	p := t.proc
+	p.State = procPython
+	if execNext {
+		p.State |= procExecNext
+	}
+	if biasKnown {
+		p.Bias = bias
+		p.State |= procBias
+	}
+	key := uint32(pid)
+	if err := e.objs.Procs.Put(key, &p); err != nil {
+		return fmt.Errorf("eBPF engine: configuring pid %d: %w", pid, err)
+	}
+	return nil
+}
+
+// follow makes the programs follow pid's children without tracing pid
+// itself: it is not (or not yet) a Python interpreter.
+func (e *E1) follow(pid int) error {
+	var p bpf.E1Proc
+	if err := e.objs.Procs.Put(uint32(pid), &p); err != nil {
+		return fmt.Errorf("eBPF engine: following pid %d: %w", pid, err)
+	}
+	return nil
+}
+
+// proc returns the programs' configuration of pid.
+func (e *E1) proc(pid uint32) (bpf.E1Proc, error) {
+	var p bpf.E1Proc
+	err := e.objs.Procs.Lookup(pid, &p)
+	return p, err
+}
+
+// setState ors bits into the state of pid's configuration.
+func (e *E1) setState(pid uint32, bits uint32) error {
+	p, err := e.proc(pid)
+	if err != nil {
+		return err
+	}
+	p.State |= bits
+	return e.objs.Procs.Update(pid, &p, ebpf.UpdateExist)
+}
+
+// forget stops tracing pid.
+func (e *E1) forget(pid int) {
+	_ = e.objs.Procs.Delete(uint32(pid))
+}
+
+// putVerdict writes user space's verdict on a code object; it is not
+// written over a newer entry for another code object at the same address.
+func (e *E1) putVerdict(k bpf.E1Vkey, v *bpf.E1Verdict) error {
+	var cur bpf.E1Verdict
+	if err := e.objs.Verdicts.Lookup(&k, &cur); err == nil && (cur.NamePtr != v.NamePtr || cur.FilePtr != v.FilePtr) {
+		return nil
+	}
+	return e.objs.Verdicts.Put(&k, v)
+}
+
+// lost returns how many events found the ring buffer full, by type.
+func (e *E1) lost() (map[uint8]uint64, error) {
+	out := map[uint8]uint64{}
+	var per []uint64
+	for t := uint32(1); t < evTypes; t++ {
+		if err := e.objs.Lost.Lookup(t, &per); err != nil {
+			return nil, fmt.Errorf("eBPF engine: reading lost events: %w", err)
+		}
+		for _, n := range per {
+			out[uint8(t)] += n
+		}
+	}
+	return out, nil
+}
+
+// detachProbes removes every uprobe and uretprobe: from then on the traced
+// processes run at full speed and no new call is reported.
+func (e *E1) detachProbes() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for id, pp := range e.probes {
+		if pp.entry != nil {
+			pp.entry.Close()
+			pp.return_.Close()
+		}
+		for _, l := range pp.perPID {
+			l[0].Close()
+			l[1].Close()
+		}
+		delete(e.probes, id)
+	}
+}
+
+// Close detaches everything and frees the programs and maps. It is safe to
+// call more than once.
+func (e *E1) Close() error {
+	e.detachProbes()
+	e.mu.Lock()
+	e.closed = true
+	e.mu.Unlock()
+	for _, l := range e.tps {
+		l.Close()
+	}
+	e.tps = nil
+	if e.reader != nil {
+		e.reader.Close()
+	}
+	return e.objs.Close()
+}
+
+func statID(path string) (fileID, error) {
+	var st syscall.Stat_t
+	if err := syscall.Stat(path, &st); err != nil {
+		return fileID{}, fmt.Errorf("eBPF engine: %s: %w", path, err)
+	}
+	return fileID{uint64(st.Dev), st.Ino}, nil
+}
+
+// privilegeHint turns a permission error into the fix.
+func privilegeHint(err error) string {
+	if errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EACCES) {
+		return "; the eBPF engine needs root, or CAP_BPF and CAP_PERFMON (and CAP_SYS_PTRACE); or use --mode shim"
+	}
+	return ""
+}
+
+func kernelRelease() string {
+	b, err := os.ReadFile("/proc/sys/kernel/osrelease")
+	if err != nil {
+		return "unknown"
+	}
+	return string(b[:len(b)-1])
+}

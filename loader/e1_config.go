@@ -1,0 +1,114 @@
+package loader
+
+import (
+	"fmt"
+
+	"github.com/hpdiag/hpdiag-trace/bpf"
+	"github.com/hpdiag/hpdiag-trace/pyframes"
+)
+
+// Program configuration flags, as bpf/e1.h defines them.
+const (
+	layoutHook     = 1
+	layoutCodeType = 2
+	layoutTagged   = 4
+	layoutLongTag  = 8
+
+	procPython  = 1
+	procBias    = 2
+	procHooked  = 4
+	procForeign = 8
+	procExecNext = 16
+)
+
+// target is what the engine knows of one interpreter binary: its file, its
+// version's layout and the BPF configuration derived from both.
+type target struct {
+	interp *Interpreter
+	layout *pyframes.Layout
+	proc   bpf.E1Proc // Bias and State are per process; set by configure
+}
+
+// newTarget checks that the eBPF engine can trace interp and derives its
+// configuration. The errors name the interpreter, the reason and the way out.
+func newTarget(interp *Interpreter) (*target, error) {
+	v := interp.Version
+	if interp.FreeThreaded {
+		return nil, fmt.Errorf("%s is a free-threaded build: the eBPF engine cannot yet trace it safely (its memory layout differs and writing the interpreter's eval_frame would race); use --mode shim", interp)
+	}
+	layout, err := pyframes.For(pyframes.Version{Major: v.Major, Minor: v.Minor})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w; use --mode shim, or a supported Python", interp.InProcessPath, err)
+	}
+	for _, name := range []string{EvalFrameSymbol, "PyCode_Type", "PyUnicode_Type", "PyLong_Type", "PyFloat_Type", "_Py_NoneStruct", "_Py_TrueStruct", "_Py_FalseStruct"} {
+		if _, err := interp.Symbol(name); err != nil {
+			return nil, fmt.Errorf("%w: the eBPF engine needs it; use --mode shim", err)
+		}
+	}
+	if v.AtLeast(3, 11) {
+		if _, err := interp.Symbol("_PyRuntime"); err != nil {
+			return nil, fmt.Errorf("%w: the eBPF engine needs it to restore the interpreter's eval_frame; use --mode shim", err)
+		}
+	}
+	return &target{interp: interp, layout: layout, proc: bpf.E1Proc{L: bpfLayout(layout), Sym: bpfSymbols(interp)}}, nil
+}
+
+// bpfLayout copies what the programs read from a pyframes layout.
+func bpfLayout(l *pyframes.Layout) bpf.E1Layout {
+	code := l.Code.Name
+	if l.Code.Qualname != pyframes.Absent {
+		code = l.Code.Qualname
+	}
+	var flags uint32
+	if l.Version.Minor >= 11 {
+		flags |= layoutHook
+	}
+	if l.Version.Minor >= 13 {
+		flags |= layoutCodeType
+	}
+	if l.Frame.CodeTagMask != 0 {
+		flags |= layoutTagged
+	}
+	if l.Long.Tagged {
+		flags |= layoutLongTag
+	}
+	return bpf.E1Layout{
+		FrameArg:        uint32(l.Eval.FrameArg),
+		Flags:           flags,
+		FrameCode:       int32(l.Frame.Code),
+		FrameLocalsplus: int32(l.Frame.Localsplus),
+		CodeName:        int32(code),
+		CodeFilename:    int32(l.Code.Filename),
+		CodeFirstlineno: int32(l.Code.Firstlineno),
+		CodeFlags:       int32(l.Code.Flags),
+		ObType:          int32(l.Object.ObType),
+		TpName:          int32(l.Object.TpName),
+		StrState:        int32(l.Unicode.State),
+		StrLength:       int32(l.Unicode.Length),
+		StrAsciiData:    int32(l.Unicode.ASCIIObjectSize),
+		StrCompactData:  int32(l.Unicode.CompactObjectSize),
+		StrKindShift:    uint32(l.Unicode.KindShift),
+		StrCompactBit:   uint32(l.Unicode.CompactShift),
+		StrAsciiBit:     uint32(l.Unicode.ASCIIShift),
+		LongSize:        int32(l.Long.Header),
+		LongDigits:      int32(l.Long.Digit),
+		FloatValue:      int32(l.Float.Fval),
+		TstateInterp:    int32(l.Thread.Interp),
+		InterpEvalFrame: int32(l.Interp.EvalFrame),
+	}
+}
+
+// bpfSymbols copies the link-time addresses the programs compare with.
+func bpfSymbols(i *Interpreter) bpf.E1Symbols {
+	v := func(name string) uint64 { return i.Symbols[name].Value }
+	return bpf.E1Symbols{
+		EvalFrame: v(EvalFrameSymbol),
+		CodeType:  v("PyCode_Type"),
+		StrType:   v("PyUnicode_Type"),
+		LongType:  v("PyLong_Type"),
+		FloatType: v("PyFloat_Type"),
+		None:      v("_Py_NoneStruct"),
+		TrueObj:   v("_Py_TrueStruct"),
+		FalseObj:  v("_Py_FalseStruct"),
+	}
+}

@@ -1,0 +1,280 @@
+package loader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/cilium/ebpf/ringbuf"
+	"github.com/sirupsen/logrus"
+
+	"github.com/hpdiag/hpdiag-trace/matcher"
+	"github.com/hpdiag/hpdiag-trace/pipeline"
+)
+
+// Sink receives what the engine sees. *pipeline.Pipeline is one.
+type Sink interface {
+	// NewBatch returns an empty batch to fill and Submit.
+	NewBatch() []pipeline.Event
+	// Submit hands a batch over; the caller does not touch it afterwards.
+	Submit([]pipeline.Event)
+	// AddDropped counts events the engine lost.
+	AddDropped(n uint64)
+	// SetProcess records a traced process.
+	SetProcess(pid int32, info pipeline.ProcessInfo)
+}
+
+// SessionOptions configure a Session.
+type SessionOptions struct {
+	Matcher *matcher.Matcher // required: the verdicts
+	Sink    Sink             // required: where events go
+	Log     logrus.FieldLogger
+	// FlushInterval bounds how long an event waits in a partly filled batch
+	// (0: 50ms).
+	FlushInterval time.Duration
+	// MaxHeld bounds the events held per thread while a code object's
+	// verdict is awaited (0: 100,000); past it they are dropped and counted.
+	MaxHeld int
+}
+
+// Session turns what engine E1 reports into pipeline events: it resolves
+// code objects with the matcher and writes the verdicts back, installs and
+// removes the eval_frame hook, follows processes through fork and exec, and
+// batches calls for the Sink. Run reads the ring buffer; Trace, Attach and
+// Stop may be called from other goroutines.
+type Session struct {
+	e1   *E1
+	opts SessionOptions
+	log  logrus.FieldLogger
+
+	mu      sync.Mutex
+	procs   map[uint32]*traced
+	methods []*codeState // by verdict method id - 1
+	held    map[uint32]*heldQueue
+	batch   []pipeline.Event
+	stats   Stats
+	warned  map[string]bool
+
+	stopping chan struct{}
+	stopOnce sync.Once
+	done     chan struct{}
+}
+
+// Stats is what a Session did, for the tracer's last words.
+type Stats struct {
+	Processes    int      // processes traced
+	Events       uint64   // calls reported
+	Lost         uint64   // events the ring buffer had no room for
+	HeldDropped  uint64   // events dropped while their verdict was awaited
+	Unresolved   uint64   // events whose code object was never described
+	Warnings     []string // what could not be traced, once each
+	HooksRestore int      // interpreters whose eval_frame was restored
+}
+
+// NewSession returns a Session over e1; Run starts it.
+func NewSession(e1 *E1, opts SessionOptions) (*Session, error) {
+	if opts.Matcher == nil || opts.Sink == nil {
+		return nil, errors.New("loader: SessionOptions.Matcher and Sink are required")
+	}
+	if opts.FlushInterval <= 0 {
+		opts.FlushInterval = 50 * time.Millisecond
+	}
+	if opts.MaxHeld <= 0 {
+		opts.MaxHeld = 100_000
+	}
+	log := opts.Log
+	if log == nil {
+		l := logrus.New()
+		l.SetOutput(io.Discard)
+		log = l
+	}
+	return &Session{
+		e1:       e1,
+		opts:     opts,
+		log:      log,
+		procs:    make(map[uint32]*traced),
+		held:     make(map[uint32]*heldQueue),
+		warned:   make(map[string]bool),
+		batch:    opts.Sink.NewBatch(),
+		stopping: make(chan struct{}),
+		done:     make(chan struct{}),
+	}, nil
+}
+
+// Run reads events until Stop has been called and the ring buffer is
+// drained, or ctx ends. It returns the first error of the ring buffer.
+func (s *Session) Run(ctx context.Context) error {
+	defer close(s.done)
+	rd := s.e1.reader
+	var rec ringbuf.Record
+	draining := false
+	for {
+		select {
+		case <-ctx.Done():
+			s.flush()
+			return ctx.Err()
+		case <-s.stopping:
+			draining = true
+		default:
+		}
+		rd.SetDeadline(time.Now().Add(s.opts.FlushInterval))
+		err := rd.ReadInto(&rec)
+		switch {
+		case err == nil:
+			s.mu.Lock()
+			s.handle(rec.RawSample)
+			s.mu.Unlock()
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			s.flush()
+			if draining {
+				return nil
+			}
+		case errors.Is(err, ringbuf.ErrClosed):
+			s.flush()
+			return nil
+		default:
+			s.flush()
+			return fmt.Errorf("eBPF engine: reading the ring buffer: %w", err)
+		}
+	}
+}
+
+// Stop detaches the probes, waits until Run has read what they reported,
+// restores the interpreters of the processes still running and returns
+// what the session did. Run must be running.
+func (s *Session) Stop(timeout time.Duration) Stats {
+	s.e1.detachProbes()
+	s.stopOnce.Do(func() { close(s.stopping) })
+	drained := true
+	select {
+	case <-s.done:
+	case <-time.After(timeout):
+		drained = false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !drained {
+		s.warnf("the ring buffer was not drained within %s: later events are lost", timeout)
+	}
+	s.restoreHooks()
+	for tid, q := range s.held {
+		s.stats.Unresolved += uint64(len(q.events))
+		delete(s.held, tid)
+	}
+	if lost, err := s.e1.lost(); err == nil {
+		for _, n := range lost {
+			s.stats.Lost += n
+		}
+	}
+	if n := s.stats.Lost + s.stats.HeldDropped + s.stats.Unresolved; n > 0 {
+		s.opts.Sink.AddDropped(n)
+	}
+	s.flushLocked()
+	return s.stats
+}
+
+// handle dispatches one ring buffer record. s.mu is held.
+func (s *Session) handle(b []byte) {
+	h, ok := decodeHdr(b)
+	if !ok {
+		return
+	}
+	switch h.typ {
+	case evEnter, evEnterArgs, evExit:
+		s.call(h, b)
+	case evCode:
+		s.newCode(h, b)
+	case evFork:
+		s.forked(h, b)
+	case evExec:
+		s.execed(h)
+	case evGone:
+		s.gone(h)
+	case evHook:
+		s.hook(h, b)
+	}
+}
+
+// call reports one Enter or Exit, or holds it (with every later event of its
+// thread) until its code object's verdict is known.
+func (s *Session) call(h hdr, b []byte) {
+	if q := s.held[h.tid]; q != nil {
+		s.hold(q, h, b)
+		return
+	}
+	cs := s.codeOf(h)
+	if cs == nil {
+		s.hold(nil, h, b)
+		return
+	}
+	s.emit(cs, h, b)
+}
+
+// codeOf returns the resolved code object of a call event, or nil while
+// its verdict is unknown.
+func (s *Session) codeOf(h hdr) *codeState {
+	if h.flags&flagPending == 0 && h.method > 0 && int(h.method) <= len(s.methods) {
+		return s.methods[h.method-1]
+	}
+	p := s.procs[h.tgid]
+	if p == nil {
+		return nil
+	}
+	return p.codes[h.code]
+}
+
+// emit turns a call of resolved code into a pipeline event.
+func (s *Session) emit(cs *codeState, h hdr, b []byte) {
+	if cs.method == nil {
+		return // pending when it ran, and not selected
+	}
+	ev := pipeline.Event{
+		PID:    int32(h.tgid),
+		TID:    uint64(h.tid),
+		Time:   int64(h.ts),
+		Method: cs.method,
+	}
+	if h.typ == evExit {
+		ev.Kind = pipeline.Exit
+		ev.Exception = h.flags&flagException != 0
+	} else {
+		ev.Kind = pipeline.Enter
+		if h.typ == evEnterArgs && len(cs.captures) > 0 {
+			ev.Value = cs.value(b, h.flags&flagPending != 0)
+		}
+	}
+	s.stats.Events++
+	s.batch = append(s.batch, ev)
+	if len(s.batch) == cap(s.batch) {
+		s.opts.Sink.Submit(s.batch)
+		s.batch = s.opts.Sink.NewBatch()
+	}
+}
+
+func (s *Session) flush() {
+	s.mu.Lock()
+	s.flushLocked()
+	s.mu.Unlock()
+}
+
+func (s *Session) flushLocked() {
+	if len(s.batch) > 0 {
+		s.opts.Sink.Submit(s.batch)
+		s.batch = s.opts.Sink.NewBatch()
+	}
+}
+
+// warnf logs a problem once and keeps it for the tracer's last words.
+func (s *Session) warnf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if s.warned[msg] {
+		return
+	}
+	s.warned[msg] = true
+	s.stats.Warnings = append(s.stats.Warnings, msg)
+	s.log.Warn(msg)
+}

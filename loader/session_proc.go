@@ -1,0 +1,297 @@
+package loader
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/hpdiag/hpdiag-trace/bpf"
+	"github.com/hpdiag/hpdiag-trace/pipeline"
+	"github.com/hpdiag/hpdiag-trace/pyframes"
+)
+
+// traced is one process the session traces or follows.
+type traced struct {
+	pid    int
+	target *target // nil: followed only (not Python, or not supported)
+	codes  map[uint64]*codeState
+	mem    *ProcMem
+	hooked []uint64 // interpreter states whose eval_frame this session wrote
+	// evalAddr is &_PyEval_EvalFrameDefault in the process: what the hook
+	// holds.
+	evalAddr uint64
+	src    *sourceIndex
+}
+
+// memory opens the process's memory on first use.
+func (p *traced) memory() (*ProcMem, error) {
+	if p.mem != nil {
+		return p.mem, nil
+	}
+	m, err := OpenProcMem(p.pid)
+	if err != nil {
+		return nil, err
+	}
+	p.mem = m
+	return m, nil
+}
+
+func (p *traced) close() {
+	if p.mem != nil {
+		p.mem.Close()
+		p.mem = nil
+	}
+}
+
+// codeArgs reads a code object's first argument name and its count of
+// positional arguments.
+func (p *traced) codeArgs(code uint64) (first string, argc int, err error) {
+	m, err := p.memory()
+	if err != nil {
+		return "", 0, err
+	}
+	l := p.target.layout
+	var w [4]byte
+	if _, err := m.ReadAt(w[:], int64(code)+int64(l.Code.Argcount)); err != nil {
+		return "", 0, err
+	}
+	argc = int(int32(binary.LittleEndian.Uint32(w[:])))
+	if argc == 0 {
+		return "", 0, nil
+	}
+	names := l.Code.Varnames
+	if names == pyframes.Absent {
+		names = l.Code.Localsplusnames
+	}
+	tuple, err := m.ReadU64(code + uint64(names))
+	if err != nil {
+		return "", 0, err
+	}
+	item, err := m.ReadU64(tuple + uint64(l.Object.TupleObItem))
+	if err != nil {
+		return "", 0, err
+	}
+	first, err = readStr(m, l, item, 64)
+	return first, argc, err
+}
+
+// readStr reads a compact str object of at most max code points.
+func readStr(m *ProcMem, l *pyframes.Layout, obj uint64, max int) (string, error) {
+	var st [4]byte
+	if _, err := m.ReadAt(st[:], int64(obj)+int64(l.Unicode.State)); err != nil {
+		return "", err
+	}
+	state := binary.LittleEndian.Uint32(st[:])
+	length, err := m.ReadU64(obj + uint64(l.Unicode.Length))
+	if err != nil {
+		return "", err
+	}
+	off, err := l.StrDataOffset(state)
+	if err != nil {
+		return "", err
+	}
+	n := min(int(length), max)
+	buf := make([]byte, n*l.StrState(state).Kind)
+	if _, err := m.ReadAt(buf, int64(obj)+int64(off)); err != nil {
+		return "", err
+	}
+	return l.DecodeUnicode(state, buf, n)
+}
+
+// sourceQualname rebuilds the qualified name of a code object on Python
+// 3.10 and older, whose code objects have none, from the enclosing class
+// and def statements of its source file.
+func (p *traced) sourceQualname(file string, line int, name string) string {
+	if p.src == nil {
+		p.src = newSourceIndex(p.pid)
+	}
+	return p.src.qualname(file, line, name)
+}
+
+// Trace starts tracing a process that is about to execute interp (the
+// stub of a gated launch): the probes are in place before the program's
+// first instruction. A nil interp means the program is not Python itself
+// and only its children (and its own later execs) are followed.
+func (s *Session) Trace(pid int, interp *Interpreter) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if interp == nil {
+		s.procs[uint32(pid)] = &traced{pid: pid, codes: map[uint64]*codeState{}}
+		return s.e1.follow(pid)
+	}
+	t, err := newTarget(interp)
+	if err != nil {
+		return err
+	}
+	if err := s.e1.attach(t, pid); err != nil {
+		return err
+	}
+	if err := s.e1.configure(pid, t, 0, false, true); err != nil {
+		return err
+	}
+	s.procs[uint32(pid)] = &traced{pid: pid, target: t, codes: map[uint64]*codeState{}}
+	s.stats.Processes++
+	s.setProcess(pid, interp)
+	return nil
+}
+
+// Attach starts tracing a running process: it installs the eval_frame
+// hook on 3.11+ (refusing a process with another hook), configures the
+// programs and attaches the probes.
+func (s *Session) Attach(pid int, interp *Interpreter) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := newTarget(interp)
+	if err != nil {
+		return err
+	}
+	if t.layout.Version.Minor >= 13 {
+		if err := checkDebugOffsets(pid, interp, t.layout); err != nil {
+			return err
+		}
+	}
+	p := &traced{pid: pid, target: t, codes: map[uint64]*codeState{}}
+	if t.proc.L.Flags&layoutHook != 0 {
+		if err := s.hookAll(p, interp.Bias, true); err != nil {
+			p.close()
+			return err
+		}
+	}
+	if err := s.e1.configure(pid, t, interp.Bias, true, false); err != nil {
+		return err
+	}
+	if len(p.hooked) > 0 {
+		_ = s.e1.setState(uint32(pid), procHooked)
+	}
+	s.procs[uint32(pid)] = p
+	if err := s.e1.attach(t, pid); err != nil {
+		s.e1.forget(pid)
+		delete(s.procs, uint32(pid))
+		s.restore(p)
+		return err
+	}
+	s.stats.Processes++
+	s.setProcess(pid, interp)
+	return nil
+}
+
+// checkDebugOffsets compares the table with the _Py_DebugOffsets the
+// interpreter itself publishes (3.13+).
+func checkDebugOffsets(pid int, interp *Interpreter, l *pyframes.Layout) error {
+	addr, err := interp.Addr("_PyRuntime")
+	if err != nil {
+		return err
+	}
+	m, err := OpenProcMem(pid)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	buf := make([]byte, l.DebugOffsetsPrefix())
+	if _, err := m.ReadAt(buf, int64(addr)); err != nil {
+		return err
+	}
+	if err := l.CheckDebugOffsets(buf); err != nil {
+		return fmt.Errorf("pid %d (%s): the interpreter's _Py_DebugOffsets disagree with hpdiag-trace's table for %s, so reading its memory would be wrong: %w; use --mode shim", pid, interp, l.Version, err)
+	}
+	return nil
+}
+
+// setProcess tells the Sink about a traced process.
+func (s *Session) setProcess(pid int, interp *Interpreter) {
+	info := pipeline.ProcessInfo{}
+	if interp != nil {
+		info.Python = interp.Version.String()
+		info.Executable = interp.Executable
+	}
+	info.Argv, _ = ProcessArgv(pid)
+	if ppid, err := ParentPID(pid); err == nil {
+		info.Parent = int32(ppid)
+	}
+	s.opts.Sink.SetProcess(int32(pid), info)
+}
+
+// forked starts tracing a child: the BPF program already traces it with
+// its parent's configuration.
+func (s *Session) forked(h hdr, b []byte) {
+	ev, ok := view[bpf.E1EvProc](b)
+	parent := s.procs[h.tgid]
+	if !ok || parent == nil {
+		return
+	}
+	child := &traced{pid: int(ev.Child), target: parent.target, codes: map[uint64]*codeState{}}
+	s.procs[ev.Child] = child
+	if child.target != nil {
+		s.stats.Processes++
+		child.hooked = append(child.hooked, parent.hooked...)
+		child.evalAddr = parent.evalAddr
+		s.setProcess(child.pid, parent.target.interp)
+	}
+}
+
+// execed looks at the program a traced process now runs: another
+// interpreter is traced in its turn (from as early as the engine can: see
+// docs/engines.md), anything else is only followed.
+func (s *Session) execed(h hdr) {
+	p := s.procs[h.tgid]
+	if p == nil {
+		return
+	}
+	p.close()
+	pid := int(h.tgid)
+	next := &traced{pid: pid, codes: map[uint64]*codeState{}}
+	s.procs[h.tgid] = next
+	exe, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe")
+	if err != nil {
+		return // already gone
+	}
+	interp, err := FindForCommand(filepath.Join("/proc", strconv.Itoa(pid), "root", exe), processEnv(pid))
+	if err != nil {
+		if !errors.Is(err, ErrNotPython) {
+			s.warnf("pid %d runs %s, which cannot be traced: %v", pid, exe, err)
+		}
+		return
+	}
+	t, err := newTarget(interp)
+	if err == nil {
+		err = s.e1.attach(t, pid)
+	}
+	if err == nil {
+		err = s.e1.configure(pid, t, 0, false, false)
+	}
+	if err != nil {
+		s.warnf("pid %d runs %s, which cannot be traced: %v", pid, exe, err)
+		return
+	}
+	next.target = t
+	s.stats.Processes++
+	s.setProcess(pid, interp)
+}
+
+// gone forgets a process that exited.
+func (s *Session) gone(h hdr) {
+	if p := s.procs[h.tgid]; p != nil {
+		p.close()
+		delete(s.procs, h.tgid)
+	}
+}
+
+// processEnv reads a process's environment, for the library search path.
+func processEnv(pid int) []string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+	if err != nil {
+		return nil
+	}
+	var env []string
+	start := 0
+	for i, c := range b {
+		if c == 0 {
+			env = append(env, string(b[start:i]))
+			start = i + 1
+		}
+	}
+	return env
+}
