@@ -11,20 +11,20 @@ import (
 // Symbol is one defined ELF symbol of an interpreter file: its link-time
 // virtual address (st_value) and its size in bytes (st_size).
 type Symbol struct {
-	Name  string
-	Value uint64
-	Size  uint64
+	Name  string // e.g. "_PyEval_EvalFrameDefault"
+	Value uint64 // st_value: the link-time virtual address
+	Size  uint64 // st_size in bytes (0 when the file does not say)
 }
 
 // Segment is one PT_LOAD program header of an ELF file, the unit in which the
 // dynamic loader maps the file.
 type Segment struct {
-	Vaddr  uint64 // p_vaddr
-	Offset uint64 // p_offset
-	Filesz uint64 // p_filesz
-	Memsz  uint64 // p_memsz
-	Align  uint64 // p_align
-	Flags  elf.ProgFlag
+	Vaddr  uint64       // p_vaddr
+	Offset uint64       // p_offset
+	Filesz uint64       // p_filesz
+	Memsz  uint64       // p_memsz
+	Align  uint64       // p_align
+	Flags  elf.ProgFlag // PF_R, PF_W, PF_X
 }
 
 // elfFile is an opened ELF file with what discovery reads from it.
@@ -60,6 +60,7 @@ func openELF(path string) (*elfFile, error) {
 	return ef, nil
 }
 
+// Close closes the file.
 func (e *elfFile) Close() error {
 	e.f.Close()
 	return e.osf.Close()
@@ -98,6 +99,31 @@ func (e *elfFile) symbols(names []string) map[string]Symbol {
 		}
 	}
 	return out
+}
+
+// dynDefines reports whether the file's .dynsym defines any of names: a
+// cheap first look at files that are probably not Python.
+func dynDefines(path string, names ...string) bool {
+	f, err := elf.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	syms, err := f.DynamicSymbols()
+	if err != nil {
+		return false
+	}
+	for _, s := range syms {
+		if s.Section == elf.SHN_UNDEF {
+			continue
+		}
+		for _, n := range names {
+			if s.Name == n {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // fileOffset converts a link-time virtual address into the offset in the

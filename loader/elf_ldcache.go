@@ -107,41 +107,67 @@ func ParseLDConfigP(out []byte) []LDCacheEntry {
 	return res
 }
 
-var ldCache struct {
-	once    sync.Once
+var ldCaches struct {
+	sync.Mutex
+	byRoot map[fsRoot]ldCacheResult
+}
+
+type ldCacheResult struct {
 	entries []LDCacheEntry
 	err     error
 }
 
 // loadLDCache reads the system's cache once: the file, or `ldconfig -p`
 // when the file cannot be parsed.
-func loadLDCache() ([]LDCacheEntry, error) {
-	ldCache.once.Do(func() {
-		b, err := os.ReadFile(LDCachePath)
-		if err == nil {
-			ldCache.entries, err = ParseLDCache(b)
-			if err == nil {
-				return
-			}
-			err = fmt.Errorf("%s: %w", LDCachePath, err)
-		}
+func loadLDCache() ([]LDCacheEntry, error) { return loadLDCacheIn("") }
+
+// loadLDCacheIn reads the ld.so.cache of root r once (a container's own).
+// For the tracer's root it falls back to `ldconfig -p` when the file cannot
+// be parsed.
+func readLDCache(r fsRoot) ldCacheResult {
+	h, err := r.open(LDCachePath)
+	if err != nil {
+		return ldCacheResult{err: err}
+	}
+	b, err := os.ReadFile(h)
+	if err != nil {
+		return ldCacheResult{err: err}
+	}
+	ents, err := ParseLDCache(b)
+	if err != nil {
+		return ldCacheResult{err: fmt.Errorf("%s: %w", h, err)}
+	}
+	return ldCacheResult{entries: ents}
+}
+
+func loadLDCacheIn(r fsRoot) ([]LDCacheEntry, error) {
+	ldCaches.Lock()
+	defer ldCaches.Unlock()
+	if res, ok := ldCaches.byRoot[r]; ok {
+		return res.entries, res.err
+	}
+	res := readLDCache(r)
+	if res.err != nil && r == "" {
 		for _, ldc := range []string{"/sbin/ldconfig", "/usr/sbin/ldconfig", "ldconfig"} {
-			out, err2 := exec.Command(ldc, "-p").Output()
-			if err2 == nil {
-				ldCache.entries = ParseLDConfigP(out)
-				return
+			if out, err := exec.Command(ldc, "-p").Output(); err == nil {
+				res = ldCacheResult{entries: ParseLDConfigP(out)}
+				break
 			}
 		}
-		ldCache.err = err
-	})
-	return ldCache.entries, ldCache.err
+	}
+	if ldCaches.byRoot == nil {
+		ldCaches.byRoot = map[fsRoot]ldCacheResult{}
+	}
+	ldCaches.byRoot[r] = res
+	return res.entries, res.err
 }
 
 // libSearch is what resolving a DT_NEEDED name uses, as the dynamic loader
 // does: the executable's DT_RPATH (ignored when it has DT_RUNPATH),
 // LD_LIBRARY_PATH, DT_RUNPATH, /etc/ld.so.cache, then DefaultLibDirs.
 type libSearch struct {
-	exe            string // resolved path of the executable ($ORIGIN)
+	root           fsRoot // the process's root directory ("" = the tracer's)
+	exe            string // resolved in-root path of the executable ($ORIGIN)
 	rpath, runpath []string
 	ldLibraryPath  string
 	cache          func() ([]LDCacheEntry, error)
@@ -189,23 +215,26 @@ func runtimePlatform() string {
 	return runtime.GOARCH
 }
 
-// resolve finds the file the dynamic loader would load for DT_NEEDED name.
-// It returns the directories it tried when it finds none.
-func (s *libSearch) resolve(name string) (string, []string) {
-	var tried []string
-	try := func(dir string) string {
-		p := filepath.Join(dir, name)
-		tried = append(tried, p)
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && (s.ref == nil || sameArch(p, s.ref)) {
-			return p
+// resolve finds the file the dynamic loader would load for DT_NEEDED name:
+// its in-root path and the tracer's path to open it. It returns the paths
+// it tried when it finds none.
+func (s *libSearch) resolve(name string) (inRoot, open string, tried []string) {
+	try := func(p, note string) bool {
+		tried = append(tried, s.root.host(p)+note)
+		h, err := s.root.open(p)
+		if err != nil {
+			return false
 		}
-		return ""
+		st, err := os.Stat(h)
+		if err != nil || !st.Mode().IsRegular() || (s.ref != nil && !sameArch(h, s.ref)) {
+			return false
+		}
+		inRoot, open = p, h
+		return true
 	}
 	if strings.Contains(name, "/") {
-		if p := try(""); p != "" {
-			return p, nil
-		}
-		return "", tried
+		try(name, "")
+		return
 	}
 	origin := filepath.Dir(s.exe)
 	dirs := func(list []string) []string {
@@ -217,23 +246,23 @@ func (s *libSearch) resolve(name string) (string, []string) {
 	}
 	if len(s.runpath) == 0 {
 		for _, d := range dirs(s.rpath) {
-			if p := try(d); p != "" {
-				return p, nil
+			if try(filepath.Join(d, name), " (DT_RPATH)") {
+				return
 			}
 		}
 	}
 	if s.ldLibraryPath != "" {
 		for _, d := range strings.FieldsFunc(s.ldLibraryPath, func(r rune) bool { return r == ':' || r == ';' }) {
 			for _, dd := range expandDST(d, origin) {
-				if p := try(dd); p != "" {
-					return p, nil
+				if try(filepath.Join(dd, name), " (LD_LIBRARY_PATH)") {
+					return
 				}
 			}
 		}
 	}
 	for _, d := range dirs(s.runpath) {
-		if p := try(d); p != "" {
-			return p, nil
+		if try(filepath.Join(d, name), " (DT_RUNPATH)") {
+			return
 		}
 	}
 	if s.cache != nil {
@@ -245,9 +274,8 @@ func (s *libSearch) resolve(name string) (string, []string) {
 				if runtime.GOARCH == "amd64" && e.Flags&0xff00 != 0x0300 && e.Flags != 0 {
 					continue // a 32-bit or x32 library
 				}
-				tried = append(tried, e.Path+" (ld.so.cache)")
-				if st, err := os.Stat(e.Path); err == nil && st.Mode().IsRegular() && (s.ref == nil || sameArch(e.Path, s.ref)) {
-					return e.Path, nil
+				if try(e.Path, " (ld.so.cache)") {
+					return
 				}
 			}
 		} else {
@@ -255,9 +283,9 @@ func (s *libSearch) resolve(name string) (string, []string) {
 		}
 	}
 	for _, d := range DefaultLibDirs {
-		if p := try(d); p != "" {
-			return p, nil
+		if try(filepath.Join(d, name), "") {
+			return
 		}
 	}
-	return "", tried
+	return "", "", tried
 }

@@ -41,9 +41,10 @@ var ErrNotPython = errors.New("not a CPython interpreter")
 type NotPythonError struct {
 	PID    int    // the process, 0 in launch mode
 	Path   string // the file that was examined
-	Reason string
+	Reason string // what is missing, e.g. "links no libpython"
 }
 
+// Error names the process or file and the reason.
 func (e *NotPythonError) Error() string {
 	who := e.Path
 	if e.PID != 0 {
@@ -91,9 +92,13 @@ type Interpreter struct {
 	// Segments are the PT_LOAD segments of Path.
 	Segments []Segment
 
-	// PID is the process (0 in launch mode); Bias its load bias for Path:
-	// runtime address = Bias + symbol value.
-	PID  int
+	// PID is the process (0 in launch mode).
+	PID int
+	// StartTime is the process's ProcessStartTime when it was examined: a
+	// pid with another start time is another process (pid reuse).
+	StartTime uint64
+	// Bias is the load bias of Path in the process: runtime address = Bias +
+	// symbol value. 0 for a non-PIE executable, and unknown (0) in launch mode.
 	Bias uint64
 }
 
@@ -198,10 +203,17 @@ func examine(path string, names ...string) (*Interpreter, *elfFile, bool, error)
 // FindInProcess finds the CPython interpreter of a running process: the
 // mapped file (the executable or a libpython) that defines
 // _PyEval_EvalFrameDefault, its version, symbols and load bias. Files are
-// opened through /proc/PID/root so processes in containers work. A process
-// that is not Python gets a *NotPythonError (errors.Is(err, ErrNotPython)).
-// Python 2.7 and 3.0-3.5 are found too (Version set, EvalFrame() fails).
+// opened by their own path when the process shares the tracer's root, else
+// through /proc/PID/root (containers) or /proc/PID/map_files (chroots,
+// deleted files); see Interpreter.Path. A process that is not Python gets a
+// *NotPythonError (errors.Is(err, ErrNotPython)). Python 2.7 and 3.0-3.5
+// are found too (Version set, EvalFrame() fails), so that the caller can
+// refuse them by version.
 func FindInProcess(pid int) (*Interpreter, error) {
+	start, err := ProcessStartTime(pid)
+	if err != nil {
+		return nil, err
+	}
 	maps, err := ReadMaps(pid)
 	if err != nil {
 		return nil, err
@@ -256,6 +268,9 @@ func FindInProcess(pid int) (*Interpreter, error) {
 			continue
 		}
 		host := hostPath(pid, ms[0], sameRoot)
+		if rank(p) == 3 && !dynDefines(host, EvalFrameSymbol, legacyEvalSymbol) {
+			continue // CPython exports its evaluator; an embedder's copy would too
+		}
 		it, e, ok, err := examine(host, p)
 		if err != nil {
 			if ok {
@@ -281,6 +296,10 @@ func FindInProcess(pid int) (*Interpreter, error) {
 		if err != nil {
 			return nil, fmt.Errorf("process %d: %w", pid, err)
 		}
+		if now, err := ProcessStartTime(pid); err != nil || now != start {
+			return nil, fmt.Errorf("process %d exited while its interpreter was being examined (its pid is gone or was reused); check the pid", pid)
+		}
+		it.StartTime = start
 		return it, nil
 	}
 	reason := fmt.Sprintf("no mapped file defines %s (looked at %d files, the executable and any libpython)", EvalFrameSymbol, len(order))
@@ -347,35 +366,47 @@ func hostPath(pid int, m Mapping, sameRoot bool) string {
 // executable does not define _PyEval_EvalFrameDefault its DT_NEEDED
 // libpython is resolved like the dynamic loader does (DT_RPATH/DT_RUNPATH
 // with $ORIGIN, LD_LIBRARY_PATH of env, /etc/ld.so.cache, default
-// directories). A command that is not Python (/bin/sh, a shim script) gets a
-// *NotPythonError, errors.Is(err, ErrNotPython).
+// directories). An argv0 under /proc/PID/root/ is resolved inside that
+// root, symlinks included (see FindForExec). A command that is not Python
+// (/bin/sh, a shim script) gets a *NotPythonError, errors.Is(err,
+// ErrNotPython).
 func FindForCommand(argv0 string, env []string) (*Interpreter, error) {
-	exe, script, err := resolveCommand(argv0, env)
+	r, p := splitProcRoot(argv0)
+	return findForCommand(r, p, env)
+}
+
+func findForCommand(r fsRoot, argv0 string, env []string) (*Interpreter, error) {
+	exe, script, err := resolveCommand(r, argv0, env)
 	if err != nil {
 		return nil, err
 	}
-	real, err := filepath.EvalSymlinks(exe)
+	real, err := r.resolve(exe)
 	if err != nil {
-		return nil, fmt.Errorf("resolve %s: %w", exe, err)
+		return nil, fmt.Errorf("resolve %s: %w", r.host(exe), err)
 	}
-	it, e, ok, err := examine(real, exe)
+	hostExe := r.host(real)
+	if r == "" {
+		hostExe = exe
+	}
+	it, e, ok, err := examine(r.host(real), exe)
 	if err != nil {
 		return nil, err
 	}
 	if ok {
 		e.Close()
-		it.Executable, it.Script, it.Static = exe, script, true
+		it.Path, it.InProcessPath = hostExe, exe
+		it.Executable, it.Script, it.Static = hostExe, script, true
 		return it, nil
 	}
-	ee, err := openELF(real)
+	ee, err := openELF(r.host(real))
 	if err != nil {
 		return nil, err
 	}
 	defer ee.Close()
 	ldlp, _ := envValue(env, "LD_LIBRARY_PATH")
 	s := &libSearch{
-		exe: real, rpath: ee.dynPaths(elf.DT_RPATH), runpath: ee.dynPaths(elf.DT_RUNPATH),
-		ldLibraryPath: ldlp, cache: loadLDCache, ref: ee.f,
+		root: r, exe: real, rpath: ee.dynPaths(elf.DT_RPATH), runpath: ee.dynPaths(elf.DT_RUNPATH),
+		ldLibraryPath: ldlp, cache: func() ([]LDCacheEntry, error) { return loadLDCacheIn(r) }, ref: ee.f,
 	}
 	var libs []string
 	for _, n := range ee.needed() {
@@ -384,18 +415,18 @@ func FindForCommand(argv0 string, env []string) (*Interpreter, error) {
 		}
 	}
 	if len(libs) == 0 {
-		what := exe
+		what := r.host(exe)
 		if script != "" {
-			what = fmt.Sprintf("%s (the #! interpreter of %s)", exe, script)
+			what = fmt.Sprintf("%s (the #! interpreter of %s)", r.host(exe), r.host(script))
 		}
 		return nil, &NotPythonError{Path: what, Reason: fmt.Sprintf("it defines no %s and links no libpython (DT_NEEDED: %s)", EvalFrameSymbol, strings.Join(ee.needed(), ", "))}
 	}
 	for _, n := range libs {
-		p, tried := s.resolve(n)
-		if p == "" {
-			return nil, fmt.Errorf("%s needs %s but it is not found (tried %s); set LD_LIBRARY_PATH to its directory", exe, n, strings.Join(tried, ", "))
+		inRoot, open, tried := s.resolve(n)
+		if open == "" {
+			return nil, fmt.Errorf("%s needs %s but it is not found (tried %s); set LD_LIBRARY_PATH to its directory", r.host(exe), n, strings.Join(tried, ", "))
 		}
-		it, le, ok, err := examine(p, n)
+		it, le, ok, err := examine(open, n)
 		if err != nil {
 			return nil, err
 		}
@@ -403,8 +434,9 @@ func FindForCommand(argv0 string, env []string) (*Interpreter, error) {
 			continue // libpython3.so, the stable-ABI forwarder
 		}
 		le.Close()
-		it.Executable, it.Script = exe, script
+		it.InProcessPath = inRoot
+		it.Executable, it.Script = hostExe, script
 		return it, nil
 	}
-	return nil, &NotPythonError{Path: exe, Reason: fmt.Sprintf("none of its libraries %s defines %s", strings.Join(libs, ", "), EvalFrameSymbol)}
+	return nil, &NotPythonError{Path: r.host(exe), Reason: fmt.Sprintf("none of its libraries %s defines %s", strings.Join(libs, ", "), EvalFrameSymbol)}
 }

@@ -215,6 +215,9 @@ func TestFindInProcess(t *testing.T) {
 			if it.PID != pid {
 				t.Errorf("PID = %d", it.PID)
 			}
+			if st, _ := ProcessStartTime(pid); it.StartTime != st || st == 0 {
+				t.Errorf("StartTime = %d, want %d", it.StartTime, st)
+			}
 			addr, err := it.Addr("_Py_NoneStruct")
 			if err != nil {
 				t.Fatal(err)
@@ -487,6 +490,10 @@ func TestFindInProcessOtherRoot(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			// An absolute symlink that means something only inside.
+			if err := os.Symlink("/opt/py", filepath.Join(root, "opt", "current")); err != nil {
+				t.Fatal(err)
+			}
 			pre, enter := "", "exec chroot %[1]s"
 			if mode == "pivot_root" {
 				pre = "mount --bind %[1]s %[1]s\n" // a mount point to pivot to
@@ -536,6 +543,180 @@ func TestFindInProcessOtherRoot(t *testing.T) {
 				t.Errorf("Executable %s: %v", it.Executable, err)
 			}
 			t.Logf("%s, opened as %s, executable %s", it, it.Path, it.Executable)
+			if mode != "pivot_root" {
+				return
+			}
+			// As at an exec: from /proc/PID/exe, the process's environment
+			// (LD_LIBRARY_PATH=/opt/py/lib) and its root.
+			ex, err := FindForExec(pid)
+			if err != nil {
+				t.Fatalf("FindForExec: %v", err)
+			}
+			if ex.InProcessPath != lib || ex.Path != fmt.Sprintf("/proc/%d/root%s", pid, lib) || ex.Version.String() != "3.12.1" {
+				t.Errorf("FindForExec: %s, Path %s", ex, ex.Path)
+			}
+			env, err := ProcessEnv(pid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Through an absolute symlink inside the container.
+			cmd, err := FindForCommand(fmt.Sprintf("/proc/%d/root/opt/current/bin/python3.12", pid), env)
+			if err != nil {
+				t.Fatalf("FindForCommand in the container's root: %v", err)
+			}
+			if cmd.InProcessPath != lib || cmd.Path != ex.Path {
+				t.Errorf("FindForCommand in root: %s, Path %s", cmd, cmd.Path)
+			}
+			if want := fmt.Sprintf("/proc/%d/root/opt/py/bin/python3.12", pid); cmd.Executable != want {
+				t.Errorf("Executable = %s, want %s", cmd.Executable, want)
+			}
 		})
 	}
+}
+
+func TestFSRootResolve(t *testing.T) {
+	root := t.TempDir()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(filepath.Join(root, "usr", "bin"), 0o755))
+	must(os.MkdirAll(filepath.Join(root, "etc", "alternatives"), 0o755))
+	must(os.WriteFile(filepath.Join(root, "usr", "bin", "python3.11"), []byte("x"), 0o755))
+	must(os.Symlink("/etc/alternatives/python3", filepath.Join(root, "usr", "bin", "python3")))
+	must(os.Symlink("/usr/bin/python3.11", filepath.Join(root, "etc", "alternatives", "python3")))
+	must(os.Symlink("../../../../../../etc", filepath.Join(root, "usr", "up")))
+	must(os.Symlink("loop2", filepath.Join(root, "loop1")))
+	must(os.Symlink("loop1", filepath.Join(root, "loop2")))
+	r := fsRoot(root)
+	for _, tc := range []struct{ in, want, err string }{
+		{"/usr/bin/python3", "/usr/bin/python3.11", ""},
+		{"/usr/bin/../bin/./python3", "/usr/bin/python3.11", ""},
+		{"/usr/up/alternatives/python3", "/usr/bin/python3.11", ""}, // ".." stops at the root
+		{"/loop1", "", "too many levels"},
+		{"/nothing", "", "no such file"},
+	} {
+		got, err := r.resolve(tc.in)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("resolve(%s) = %q, %v; want an error with %q", tc.in, got, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("resolve(%s) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+	if r2, p := splitProcRoot("/proc/42/root/usr/bin/python3"); r2 != "/proc/42/root" || p != "/usr/bin/python3" {
+		t.Errorf("splitProcRoot = %q %q", r2, p)
+	}
+	if r2, p := splitProcRoot("/usr/bin/python3"); r2 != "" || p != "/usr/bin/python3" {
+		t.Errorf("splitProcRoot(host path) = %q %q", r2, p)
+	}
+}
+
+func TestFreeThreadedByName(t *testing.T) {
+	lib := filepath.Join(pyenvRoot, "3.13.0", "lib", "libpython3.13.so.1.0")
+	needFile(t, lib)
+	dir := t.TempDir()
+	ft := filepath.Join(dir, "libpython3.13t.so.1.0")
+	if err := os.Symlink(lib, ft); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path string
+		want bool
+	}{{lib, false}, {ft, true}} {
+		it, e, ok, err := examine(tc.path)
+		if err != nil || !ok {
+			t.Fatalf("examine(%s): %v %v", tc.path, ok, err)
+		}
+		e.Close()
+		if it.FreeThreaded != tc.want {
+			t.Errorf("%s: FreeThreaded = %v, want %v", tc.path, it.FreeThreaded, tc.want)
+		}
+	}
+}
+
+// TestEmbeddedPythonGDB: gdb embeds CPython through libpython3.11.so.1.0,
+// which it finds through /etc/ld.so.cache (it has no RPATH/RUNPATH).
+func TestEmbeddedPythonGDB(t *testing.T) {
+	const gdb = "/usr/bin/gdb"
+	const lib = "/lib/x86_64-linux-gnu/libpython3.11.so.1.0"
+	needFile(t, gdb)
+	needFile(t, lib)
+	it, err := FindForCommand("gdb", []string{"PATH=/usr/bin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.Path != lib && it.Path != "/usr"+lib {
+		t.Errorf("Path = %s, want %s (from ld.so.cache)", it.Path, lib)
+	}
+	if it.Static || it.Executable != gdb || it.Version.String() != "3.11.2" {
+		t.Errorf("got %s static %v executable %s", it, it.Static, it.Executable)
+	}
+	if _, err := it.EvalFrame(); err != nil {
+		t.Error(err)
+	}
+
+	needRoot(t)
+	pid, none, hexv := startGDBPython(t, gdb)
+	ip, err := FindInProcess(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := ip.Addr("_Py_NoneStruct"); a != none {
+		t.Errorf("Addr(_Py_NoneStruct) = %#x, id(None) = %#x", a, none)
+	}
+	if ip.Static || ip.Executable != gdb || !strings.HasSuffix(ip.Path, "libpython3.11.so.1.0") {
+		t.Errorf("in process: %s static %v executable %s", ip, ip.Static, ip.Executable)
+	}
+	mem, err := OpenProcMem(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	a, _ := ip.Addr("Py_Version")
+	var b [4]byte
+	if _, err := mem.ReadAt(b[:], int64(a)); err != nil {
+		t.Fatal(err)
+	}
+	if got := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24; got != hexv {
+		t.Errorf("Py_Version %#x, sys.hexversion %#x", got, hexv)
+	}
+}
+
+// startGDBPython runs Python inside gdb, printing "id(None) hexversion".
+func startGDBPython(t *testing.T, gdb string) (pid int, noneAddr, hexversion uint64) {
+	t.Helper()
+	py := "python import sys,time; sys.stdout.write('%d %d\\n' % (id(None), sys.hexversion)); sys.stdout.flush(); time.sleep(120)"
+	cmd := exec.Command(gdb, "-nx", "-batch", "-ex", py)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid = cmd.Process.Pid
+	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL); cmd.Wait() })
+	line := make(chan string, 1)
+	go func() {
+		s, _ := bufio.NewReader(out).ReadString('\n')
+		line <- s
+	}()
+	select {
+	case s := <-line:
+		f := strings.Fields(s)
+		if len(f) != 2 {
+			t.Fatalf("gdb printed %q", s)
+		}
+		noneAddr, _ = strconv.ParseUint(f[0], 10, 64)
+		hexversion, _ = strconv.ParseUint(f[1], 10, 64)
+	case <-time.After(20 * time.Second):
+		t.Fatal("gdb did not start within 20s")
+	}
+	return pid, noneAddr, hexversion
 }

@@ -10,7 +10,7 @@ import (
 
 // Version is a CPython version as the binary itself reports it.
 type Version struct {
-	Major, Minor, Micro int
+	Major, Minor, Micro int // 3, 12, 1 for "3.12.1"
 	// Suffix is the pre-release part, e.g. "rc1", "a3", and a trailing "+"
 	// for builds between releases; "" for a final release.
 	Suffix string

@@ -14,9 +14,9 @@ type Mapping struct {
 	Start, End uint64 // [Start, End) in the process's address space
 	Perms      string // e.g. "r-xp"
 	Offset     uint64 // file offset of Start
-	DevMajor   uint32
-	DevMinor   uint32
-	Inode      uint64
+	DevMajor   uint32 // major number of the file's device
+	DevMinor   uint32 // minor number of that device
+	Inode      uint64 // inode of the file, 0 for anonymous memory
 	Path       string // as the process names it; "" for anonymous memory
 	Deleted    bool   // the path carried " (deleted)": the file was replaced or removed
 }

@@ -37,10 +37,10 @@ func ProcessExe(pid int) (string, error) {
 
 // ProcStat holds the fields of /proc/PID/stat the tracer uses.
 type ProcStat struct {
-	PID       int
+	PID       int    // field 1
 	Comm      string // the command name, without the parentheses
 	State     byte   // R, S, D, Z, T, ...
-	PPID      int
+	PPID      int    // field 4: the parent
 	StartTime uint64 // field 22: start time after boot, in clock ticks
 }
 

@@ -84,7 +84,7 @@ func (s *Session) captures(p *traced, code uint64, m *matcher.Method) []capture 
 	}
 	first, argc, err := p.codeArgs(code)
 	if err != nil {
-		s.warnf("pid %d: %s: cannot read its argument names, args are not captured: %v", p.pid, m, err)
+		s.warnf("pid %d: %s: cannot read its argument names, args are not captured: %v (code %#x)", p.pid, m, err, code)
 		return nil
 	}
 	bound := m.Class != "" && (first == "self" || first == "cls" || first == "klass" || first == "mcs")

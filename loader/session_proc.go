@@ -4,9 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strconv"
 
 	"github.com/hpdiag/hpdiag-trace/bpf"
 	"github.com/hpdiag/hpdiag-trace/pipeline"
@@ -244,11 +241,8 @@ func (s *Session) execed(h hdr) {
 	pid := int(h.tgid)
 	next := &traced{pid: pid, codes: map[uint64]*codeState{}}
 	s.procs[h.tgid] = next
-	exe, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe")
-	if err != nil {
-		return // already gone
-	}
-	interp, err := FindForCommand(filepath.Join("/proc", strconv.Itoa(pid), "root", exe), processEnv(pid))
+	exe, _ := ProcessExe(pid)
+	interp, err := FindForExec(pid)
 	if err != nil {
 		if !errors.Is(err, ErrNotPython) {
 			s.warnf("pid %d runs %s, which cannot be traced: %v", pid, exe, err)
@@ -277,21 +271,4 @@ func (s *Session) gone(h hdr) {
 		p.close()
 		delete(s.procs, h.tgid)
 	}
-}
-
-// processEnv reads a process's environment, for the library search path.
-func processEnv(pid int) []string {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
-	if err != nil {
-		return nil
-	}
-	var env []string
-	start := 0
-	for i, c := range b {
-		if c == 0 {
-			env = append(env, string(b[start:i]))
-			start = i + 1
-		}
-	}
-	return env
 }

@@ -30,7 +30,15 @@ type Shebang struct {
 // ReadShebang reads the "#!" line of the file at path. ok is false when the
 // file does not start with "#!".
 func ReadShebang(path string) (sb Shebang, ok bool, err error) {
-	f, err := os.Open(path)
+	return readShebang("", path)
+}
+
+func readShebang(r fsRoot, path string) (sb Shebang, ok bool, err error) {
+	h, err := r.open(path)
+	if err != nil {
+		return sb, false, err
+	}
+	f, err := os.Open(h)
 	if err != nil {
 		return sb, false, err
 	}
@@ -89,9 +97,11 @@ func envProgram(args []string) (prog string, rest []string, ok bool) {
 // LookPath finds an executable named file in the colon-separated path list
 // (the PATH of the launch environment, not the tracer's). A name with a
 // slash is only checked.
-func LookPath(file, path string) (string, error) {
+func LookPath(file, path string) (string, error) { return lookPath("", file, path) }
+
+func lookPath(r fsRoot, file, path string) (string, error) {
 	if strings.Contains(file, "/") {
-		if err := checkExecutable(file); err != nil {
+		if err := checkExecutable(r, file); err != nil {
 			return "", err
 		}
 		return file, nil
@@ -105,7 +115,7 @@ func LookPath(file, path string) (string, error) {
 			dir = "."
 		}
 		p := filepath.Join(dir, file)
-		err := checkExecutable(p)
+		err := checkExecutable(r, p)
 		if err == nil {
 			return p, nil
 		}
@@ -119,8 +129,8 @@ func LookPath(file, path string) (string, error) {
 	return "", fmt.Errorf("%s: not found in PATH=%s; give its full path or fix PATH: %w", file, path, os.ErrNotExist)
 }
 
-func checkExecutable(p string) error {
-	st, err := os.Stat(p)
+func checkExecutable(r fsRoot, p string) error {
+	st, err := r.stat(p)
 	if err != nil {
 		return err
 	}
@@ -147,19 +157,19 @@ func envValue(env []string, name string) (string, bool) {
 
 // resolveCommand follows argv0 to the ELF executable the kernel would run:
 // PATH lookup, then shebang lines (with one level of env lookup each), at
-// most maxShebangDepth deep. It returns the executable and the first
-// script, if argv0 was one.
-func resolveCommand(argv0 string, env []string) (exe, script string, err error) {
+// most maxShebangDepth deep, all inside root r. It returns the executable
+// and the first script, if argv0 was one, as in-root paths.
+func resolveCommand(r fsRoot, argv0 string, env []string) (exe, script string, err error) {
 	path, _ := envValue(env, "PATH")
-	p, err := LookPath(argv0, path)
+	p, err := lookPath(r, argv0, path)
 	if err != nil {
 		return "", "", err
 	}
 	for depth := 0; ; depth++ {
-		if isELF(p) {
+		if h, err := r.open(p); err == nil && isELF(h) {
 			return p, script, nil
 		}
-		sb, ok, err := ReadShebang(p)
+		sb, ok, err := readShebang(r, p)
 		if err != nil {
 			return "", script, err
 		}
@@ -178,12 +188,12 @@ func resolveCommand(argv0 string, env []string) (exe, script string, err error) 
 			if !ok {
 				return "", script, fmt.Errorf("%s: the #! line %q names no program for env", p, "#!"+next+" "+strings.Join(sb.Args, " "))
 			}
-			q, err := LookPath(prog, path)
+			q, err := lookPath(r, prog, path)
 			if err != nil {
 				return "", script, fmt.Errorf("%s: #! line runs env %s: %w", p, prog, err)
 			}
 			next = q
-		} else if err := checkExecutable(next); err != nil {
+		} else if err := checkExecutable(r, next); err != nil {
 			return "", script, fmt.Errorf("%s: the #! interpreter %s: %w", p, next, err)
 		}
 		p = next

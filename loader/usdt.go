@@ -21,6 +21,8 @@ const (
 	USDTConstant
 	// USDTRIPRelative: the value is in memory at a link-time address:
 	// Symbol's value (SymbolValue) + Offset, plus the load bias at run time.
+	// Without a Symbol ("8@16(%rip)") the displacement is relative to an
+	// instruction the note does not name: such an argument cannot be read.
 	USDTRIPRelative
 )
 
@@ -42,9 +44,9 @@ func (k USDTArgKind) String() string {
 // USDTArg is one parsed argument spec of a USDT probe, e.g. "-4@%eax",
 // "8@-8(%rbp)", "4@$5", "8@foo(%rip)".
 type USDTArg struct {
-	Size   int  // bytes: 1, 2, 4 or 8
-	Signed bool // the spec's size was negative
-	Kind   USDTArgKind
+	Size   int         // bytes: 1, 2, 4 or 8
+	Signed bool        // the spec's size was negative
+	Kind   USDTArgKind // where the value is
 	// Reg is the register, normalized to its 64-bit name (eax -> rax,
 	// r12d -> r12); "rip" for rip-relative arguments.
 	Reg string
@@ -54,9 +56,9 @@ type USDTArg struct {
 	HighByte bool
 	// IndexReg, IndexPtRegsOffset and Scale describe an indexed operand
 	// "off(%base,%index,scale)"; IndexReg is "" otherwise.
-	IndexReg          string
-	IndexPtRegsOffset int
-	Scale             int
+	IndexReg          string // the index register's 64-bit name, "" if none
+	IndexPtRegsOffset int    // the index register's pt_regs offset
+	Scale             int    // 1, 2, 4 or 8 with an index register
 	Offset            int64  // displacement (deref and rip-relative)
 	Value             int64  // constant
 	Symbol            string // rip-relative: the symbol named in the spec, if any
@@ -65,8 +67,13 @@ type USDTArg struct {
 }
 
 // USDTProbe is one SystemTap SDT probe of an ELF file (.note.stapsdt).
+// With cilium/ebpf attach it as
+//
+//	ex.Uprobe("", prog, &link.UprobeOptions{Address: p.PCOffset, RefCtrOffset: p.SemaphoreOffset, PID: pid})
+//
+// (UprobeOptions.Address is a file offset, not a virtual address).
 type USDTProbe struct {
-	Provider, Name string
+	Provider, Name string // "python", "function__entry"
 	// PC, Base and Semaphore are link-time virtual addresses, PC and
 	// Semaphore adjusted for prelink (by the difference between .stapsdt.base
 	// and Base). Semaphore is 0 when the probe has none.
@@ -76,11 +83,13 @@ type USDTProbe struct {
 	// SemaphoreOffset is the file offset of the semaphore, what cilium/ebpf
 	// wants in UprobeOptions.RefCtrOffset; 0 when there is no semaphore.
 	SemaphoreOffset uint64
-	Args            []USDTArg
+	Args            []USDTArg // parsed from ArgsSpec
 	// ArgsSpec is the argument string as written in the note.
 	ArgsSpec string
-	// ArgsErr is set when ArgsSpec could not be parsed; Args is then empty.
-	ArgsErr error
+	// Err is set when the probe cannot be used: ArgsSpec does not parse
+	// (Args is then empty), or PC or the semaphore lies in no PT_LOAD bytes
+	// of the file (the offset is then 0). The other probes stay usable.
+	Err error
 }
 
 // String gives "provider:name".
@@ -162,17 +171,20 @@ func ReadUSDT(path string) ([]USDTProbe, error) {
 				p.Semaphore += diff
 			}
 		}
+		var errs []string
 		if p.PCOffset, err = fileOffset(path, e.segments, p.PC); err != nil {
-			return nil, fmt.Errorf("probe %s: %w", p, err)
+			errs = append(errs, "PC: "+err.Error())
 		}
 		if p.Semaphore != 0 {
 			if p.SemaphoreOffset, err = fileOffset(path, e.segments, p.Semaphore); err != nil {
-				return nil, fmt.Errorf("probe %s semaphore: %w", p, err)
+				errs = append(errs, "semaphore: "+err.Error())
 			}
 		}
-		p.Args, p.ArgsErr = ParseUSDTArgs(p.ArgsSpec)
-		if p.ArgsErr != nil {
-			p.ArgsErr = fmt.Errorf("%s: probe %s: %w", path, p, p.ArgsErr)
+		if p.Args, err = ParseUSDTArgs(p.ArgsSpec); err != nil {
+			errs = append(errs, fmt.Sprintf("%s: arguments %q: %v", path, p.ArgsSpec, err))
+		}
+		if len(errs) > 0 {
+			p.Err = fmt.Errorf("USDT probe %s: %s", p, strings.Join(errs, "; "))
 		}
 		for _, a := range p.Args {
 			if a.Symbol != "" {
@@ -184,10 +196,16 @@ func ReadUSDT(path string) ([]USDTProbe, error) {
 	if len(symNames) > 0 {
 		syms := e.symbols(symNames)
 		for pi := range probes {
-			for ai := range probes[pi].Args {
-				a := &probes[pi].Args[ai]
+			p := &probes[pi]
+			for ai := range p.Args {
+				a := &p.Args[ai]
+				if a.Symbol == "" {
+					continue
+				}
 				if s, ok := syms[a.Symbol]; ok {
 					a.SymbolValue = s.Value
+				} else if p.Err == nil {
+					p.Err = fmt.Errorf("USDT probe %s: argument %d %q names the symbol %s, which %s does not define", p, ai+1, a.Spec, a.Symbol, path)
 				}
 			}
 		}

@@ -2,6 +2,8 @@ package loader
 
 import (
 	"debug/elf"
+	"encoding/binary"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
@@ -118,8 +120,8 @@ func TestUSDTDebianPython311(t *testing.T) {
 	byName := map[string]USDTProbe{}
 	for _, p := range probes {
 		t.Logf("%-40s pc %#x (file %#x) base %#x sema %#x (file %#x) args %q", p, p.PC, p.PCOffset, p.Base, p.Semaphore, p.SemaphoreOffset, p.ArgsSpec)
-		if p.ArgsErr != nil {
-			t.Errorf("%s: %v", p, p.ArgsErr)
+		if p.Err != nil {
+			t.Errorf("%s: %v", p, p.Err)
 		}
 		if p.Provider != "python" {
 			t.Errorf("provider %q", p.Provider)
@@ -178,5 +180,106 @@ func TestUSDTNone(t *testing.T) {
 	}
 	if _, err := ReadUSDT("/nonexistent/python"); err == nil || !strings.Contains(err.Error(), "/nonexistent/python") {
 		t.Errorf("error %v does not name the file", err)
+	}
+}
+
+// TestUSDTPrelink moves .stapsdt.base in a copy of the Debian binary, as
+// prelink does when it relocates a file: PC and semaphore move with it.
+func TestUSDTPrelink(t *testing.T) {
+	const exe = "/usr/bin/python3.11"
+	needFile(t, exe)
+	orig, err := ReadUSDT(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := elf.Open(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := -1
+	for i, s := range f.Sections {
+		if s.Name == ".stapsdt.base" {
+			idx = i
+		}
+	}
+	f.Close()
+	if idx < 0 {
+		t.Fatal("no .stapsdt.base")
+	}
+	shoff := binary.LittleEndian.Uint64(b[0x28:])
+	shentsize := uint64(binary.LittleEndian.Uint16(b[0x3a:]))
+	addrAt := shoff + uint64(idx)*shentsize + 16 // Elf64_Shdr.sh_addr
+	const shift = 0x40                           // down: the semaphores are at the end of the file's data
+	binary.LittleEndian.PutUint64(b[addrAt:], binary.LittleEndian.Uint64(b[addrAt:])-shift)
+	moved := filepath.Join(t.TempDir(), "python3.11")
+	if err := os.WriteFile(moved, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadUSDT(moved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(orig) {
+		t.Fatalf("%d probes, want %d", len(got), len(orig))
+	}
+	for i := range got {
+		if got[i].Err != nil {
+			t.Errorf("%s: %v", got[i], got[i].Err)
+		}
+		if got[i].PC != orig[i].PC-shift || got[i].PCOffset != orig[i].PCOffset-shift {
+			t.Errorf("%s: PC %#x (file %#x), want %#x (file %#x)", got[i], got[i].PC, got[i].PCOffset, orig[i].PC-shift, orig[i].PCOffset-shift)
+		}
+		if orig[i].Semaphore != 0 && (got[i].Semaphore != orig[i].Semaphore-shift || got[i].SemaphoreOffset != orig[i].SemaphoreOffset-shift) {
+			t.Errorf("%s: semaphore %#x, want %#x", got[i], got[i].Semaphore, orig[i].Semaphore-shift)
+		}
+	}
+}
+
+func TestUSDTProbeErrorIsPerProbe(t *testing.T) {
+	// Moving .stapsdt.base up pushes the last semaphores past the file's
+	// data: those probes carry Err, the others stay usable.
+	const exe = "/usr/bin/python3.11"
+	needFile(t, exe)
+	b, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := elf.Open(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var addrAt uint64
+	shoff := binary.LittleEndian.Uint64(b[0x28:])
+	shentsize := uint64(binary.LittleEndian.Uint16(b[0x3a:]))
+	for i, s := range f.Sections {
+		if s.Name == ".stapsdt.base" {
+			addrAt = shoff + uint64(i)*shentsize + 16
+		}
+	}
+	f.Close()
+	binary.LittleEndian.PutUint64(b[addrAt:], binary.LittleEndian.Uint64(b[addrAt:])+0x10)
+	moved := filepath.Join(t.TempDir(), "python3.11")
+	if err := os.WriteFile(moved, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadUSDT(moved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := 0
+	for _, p := range got {
+		if p.Err != nil {
+			bad++
+			if !strings.Contains(p.Err.Error(), "semaphore") || !strings.Contains(p.Err.Error(), p.String()) {
+				t.Errorf("error %q does not name the probe and its semaphore", p.Err)
+			}
+		}
+	}
+	if bad == 0 || bad == len(got) {
+		t.Errorf("%d of %d probes unusable; want some, not all", bad, len(got))
 	}
 }

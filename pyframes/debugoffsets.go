@@ -18,45 +18,58 @@ type debugField struct {
 	want   int    // the table's value
 }
 
-// debugFields lists the duplicated fields this version has.
-func (l *Layout) debugFields() []debugField {
+// allDebugFields lists the fields _Py_DebugOffsets may duplicate, with where
+// they sit in it and a pointer to the table entry each duplicates.
+func (l *Layout) allDebugFields() []debugFieldRef {
 	d := l.Debug
-	all := []debugField{
-		{"runtime_state.interpreters_head", d.RuntimeInterpretersHead, l.Runtime.InterpretersHead},
-		{"interpreter_state.next", d.InterpNext, l.Interp.Next},
-		{"interpreter_state.threads_head", d.InterpThreadsHead, l.Interp.ThreadsHead},
-		{"thread_state.next", d.ThreadNext, l.Thread.Next},
-		{"thread_state.interp", d.ThreadInterp, l.Thread.Interp},
-		{"thread_state.current_frame", d.ThreadCurrentFrame, l.Thread.CurrentFrame},
-		{"interpreter_frame.size", d.FrameSize, l.Frame.Size},
-		{"interpreter_frame.previous", d.FramePrevious, l.Frame.Previous},
-		{"interpreter_frame.executable", d.FrameExecutable, l.Frame.Code},
-		{"interpreter_frame.localsplus", d.FrameLocalsplus, l.Frame.Localsplus},
-		{"interpreter_frame.owner", d.FrameOwner, l.Frame.Owner},
-		{"code_object.filename", d.CodeFilename, l.Code.Filename},
-		{"code_object.name", d.CodeName, l.Code.Name},
-		{"code_object.qualname", d.CodeQualname, l.Code.Qualname},
-		{"code_object.firstlineno", d.CodeFirstlineno, l.Code.Firstlineno},
-		{"code_object.argcount", d.CodeArgcount, l.Code.Argcount},
-		{"code_object.localsplusnames", d.CodeLocalsplusnames, l.Code.Localsplusnames},
-		{"code_object.localspluskinds", d.CodeLocalspluskinds, l.Code.Localspluskinds},
-		{"pyobject.ob_type", d.ObjectObType, l.Object.ObType},
-		{"type_object.tp_name", d.TypeTpName, l.Object.TpName},
-		{"tuple_object.ob_item", d.TupleObItem, l.Object.TupleObItem},
-		{"tuple_object.ob_size", d.TupleObSize, l.Object.ObSize},
-		{"float_object.ob_fval", d.FloatFval, l.Float.Fval},
-		{"long_object.lv_tag", d.LongLvTag, l.Long.Header},
-		{"long_object.ob_digit", d.LongObDigit, l.Long.Digit},
-		{"unicode_object.state", d.UnicodeState, l.Unicode.State},
-		{"unicode_object.length", d.UnicodeLength, l.Unicode.Length},
-		{"unicode_object.asciiobject_size", d.UnicodeASCIIObjectSize, l.Unicode.ASCIIObjectSize},
-		{"gen_object.gi_iframe", d.GenIFrame, l.Gen.IFrame},
-		{"gen_object.gi_frame_state", d.GenFrameState, l.Gen.FrameState},
+	return []debugFieldRef{
+		{"runtime_state.interpreters_head", d.RuntimeInterpretersHead, &l.Runtime.InterpretersHead},
+		{"interpreter_state.next", d.InterpNext, &l.Interp.Next},
+		{"interpreter_state.threads_head", d.InterpThreadsHead, &l.Interp.ThreadsHead},
+		{"thread_state.next", d.ThreadNext, &l.Thread.Next},
+		{"thread_state.interp", d.ThreadInterp, &l.Thread.Interp},
+		{"thread_state.current_frame", d.ThreadCurrentFrame, &l.Thread.CurrentFrame},
+		{"interpreter_frame.size", d.FrameSize, &l.Frame.Size},
+		{"interpreter_frame.previous", d.FramePrevious, &l.Frame.Previous},
+		{"interpreter_frame.executable", d.FrameExecutable, &l.Frame.Code},
+		{"interpreter_frame.localsplus", d.FrameLocalsplus, &l.Frame.Localsplus},
+		{"interpreter_frame.owner", d.FrameOwner, &l.Frame.Owner},
+		{"code_object.filename", d.CodeFilename, &l.Code.Filename},
+		{"code_object.name", d.CodeName, &l.Code.Name},
+		{"code_object.qualname", d.CodeQualname, &l.Code.Qualname},
+		{"code_object.firstlineno", d.CodeFirstlineno, &l.Code.Firstlineno},
+		{"code_object.argcount", d.CodeArgcount, &l.Code.Argcount},
+		{"code_object.localsplusnames", d.CodeLocalsplusnames, &l.Code.Localsplusnames},
+		{"code_object.localspluskinds", d.CodeLocalspluskinds, &l.Code.Localspluskinds},
+		{"pyobject.ob_type", d.ObjectObType, &l.Object.ObType},
+		{"type_object.tp_name", d.TypeTpName, &l.Object.TpName},
+		{"tuple_object.ob_item", d.TupleObItem, &l.Object.TupleObItem},
+		{"tuple_object.ob_size", d.TupleObSize, &l.Object.ObSize},
+		{"float_object.ob_fval", d.FloatFval, &l.Float.Fval},
+		{"long_object.lv_tag", d.LongLvTag, &l.Long.Header},
+		{"long_object.ob_digit", d.LongObDigit, &l.Long.Digit},
+		{"unicode_object.state", d.UnicodeState, &l.Unicode.State},
+		{"unicode_object.length", d.UnicodeLength, &l.Unicode.Length},
+		{"unicode_object.asciiobject_size", d.UnicodeASCIIObjectSize, &l.Unicode.ASCIIObjectSize},
+		{"gen_object.gi_iframe", d.GenIFrame, &l.Gen.IFrame},
+		{"gen_object.gi_frame_state", d.GenFrameState, &l.Gen.FrameState},
 	}
+}
+
+// debugFieldRef is a debugField whose table value can be filled in.
+type debugFieldRef struct {
+	name   string
+	offset int
+	field  *int
+}
+
+// debugFields lists the duplicated fields that both _Py_DebugOffsets and the
+// table have.
+func (l *Layout) debugFields() []debugField {
 	var fs []debugField
-	for _, f := range all {
-		if f.offset != Absent && f.want != Absent {
-			fs = append(fs, f)
+	for _, f := range l.allDebugFields() {
+		if f.offset != Absent && *f.field != Absent {
+			fs = append(fs, debugField{f.name, f.offset, *f.field})
 		}
 	}
 	return fs
@@ -74,8 +87,10 @@ func (l *Layout) DebugOffsetsPrefix() int {
 		return 0
 	}
 	end := l.Debug.FreeThreaded + 8
-	for _, f := range l.debugFields() {
-		end = max(end, f.offset+8)
+	for _, f := range l.allDebugFields() {
+		if f.offset != Absent {
+			end = max(end, f.offset+8)
+		}
 	}
 	return end
 }
@@ -114,6 +129,25 @@ func (e *DebugOffsetsError) Error() string {
 // free-threaded, and that every field duplicating the table agrees with it. A
 // disagreement is a *DebugOffsetsError.
 func (l *Layout) CheckDebugOffsets(mem []byte) error {
+	if err := l.checkDebugHeader(mem); err != nil {
+		return err
+	}
+	u64 := func(off int) uint64 { return binary.LittleEndian.Uint64(mem[off:]) }
+	var bad []DebugMismatch
+	for _, f := range l.debugFields() {
+		if got := u64(f.offset); got != uint64(f.want) {
+			bad = append(bad, DebugMismatch{Field: f.name, Table: f.want, Process: got})
+		}
+	}
+	if len(bad) > 0 {
+		return &DebugOffsetsError{Version: l.Version, Mismatches: bad}
+	}
+	return nil
+}
+
+// checkDebugHeader checks the size, cookie, version and build of the raw
+// _Py_DebugOffsets bytes.
+func (l *Layout) checkDebugHeader(mem []byte) error {
 	if !l.HasDebugOffsets() {
 		return fmt.Errorf("Python %s has no _Py_DebugOffsets (3.13+ only)", l.Version)
 	}
@@ -131,14 +165,29 @@ func (l *Layout) CheckDebugOffsets(mem []byte) error {
 	if ft := u64(l.Debug.FreeThreaded); ft != 0 {
 		return fmt.Errorf("_Py_DebugOffsets: Python %s is a free-threaded build, which has no layout here", l.Version)
 	}
-	var bad []DebugMismatch
-	for _, f := range l.debugFields() {
-		if got := u64(f.offset); got != uint64(f.want) {
-			bad = append(bad, DebugMismatch{Field: f.name, Table: f.want, Process: got})
-		}
-	}
-	if len(bad) > 0 {
-		return &DebugOffsetsError{Version: l.Version, Mismatches: bad}
-	}
 	return nil
+}
+
+// WithDebugOffsets returns a copy of the layout whose Absent fields that
+// _Py_DebugOffsets duplicates are filled in from the raw bytes read from the
+// process (on 3.14: Interp.Next and Interp.ThreadsHead, which the hand-made
+// table cannot give), after the same header checks as CheckDebugOffsets.
+// Fields the table has are not overwritten: use CheckDebugOffsets to compare
+// them.
+func (l *Layout) WithDebugOffsets(mem []byte) (*Layout, error) {
+	if err := l.checkDebugHeader(mem); err != nil {
+		return nil, err
+	}
+	c := *l
+	for _, f := range c.allDebugFields() {
+		if f.offset == Absent || *f.field != Absent {
+			continue
+		}
+		v := binary.LittleEndian.Uint64(mem[f.offset:])
+		if v > 1<<31 {
+			return nil, fmt.Errorf("_Py_DebugOffsets %s = %d: implausible offset", f.name, v)
+		}
+		*f.field = int(v)
+	}
+	return &c, nil
 }

@@ -10,7 +10,9 @@ import (
 )
 
 // inCI reports whether missing interpreters or headers must fail the tests.
-func inCI() bool { return os.Getenv("CI") != "" && os.Getenv("CI") != "false" && os.Getenv("CI") != "0" }
+func inCI() bool {
+	return os.Getenv("CI") != "" && os.Getenv("CI") != "false" && os.Getenv("CI") != "0"
+}
 
 // skipOrFail skips the test outside CI and fails it in CI.
 func skipOrFail(t *testing.T, format string, args ...any) {

@@ -166,13 +166,16 @@ type FrameLayout struct {
 // fields (Firstlineno, Flags, counts) are 4-byte C ints; the others are
 // PyObject pointers.
 //
-// Cell arguments: on ≤3.10 an argument that is also a cell variable (captured
-// by a closure) is moved out of its fast-local slot, which becomes NULL once
-// the frame starts, into a cell in the cell area at
-// localsplus[Nlocals + i], where Cell2arg (a Py_ssize_t array, NULL when no
-// argument is a cell) maps cell i to the argument index (CellNotAnArg when
-// it is not an argument). On 3.11+ the slot itself becomes a PyCellObject
-// holding the value, and localspluskinds marks it KindLocal|KindCell.
+// Cell arguments (an argument captured by a closure): on ≤3.10 the value is
+// moved, while the frame is built and so before _PyEval_EvalFrameDefault is
+// entered, out of its fast-local slot (left NULL) into a new cell in the cell
+// area at localsplus[Nlocals + i]; Cell2arg (a Py_ssize_t array, NULL when
+// no argument is a cell) maps cell i to the argument index, or CellNotAnArg.
+// On 3.11+ the slot itself is turned into a PyCellObject holding the value
+// by the MAKE_CELL instruction at the start of the body: at entry to
+// _PyEval_EvalFrameDefault the slot still holds the plain value, on a
+// generator's resume it holds the cell; localspluskinds marks the slot
+// KindLocal|KindCell.
 type CodeLayout struct {
 	// Filename is co_filename (str).
 	Filename int
@@ -209,7 +212,9 @@ type CodeLayout struct {
 	Localsplusnames int
 	// Localspluskinds is co_localspluskinds, a bytes of CO_FAST_* (3.11+).
 	Localspluskinds int
-	// KindLocal is CO_FAST_LOCAL (3.11+; NoState before).
+	// KindLocal is CO_FAST_LOCAL (3.11+; NoState before). Kinds are bit
+	// sets: test them with &, since 3.12+ adds CO_FAST_HIDDEN (0x10) and
+	// 3.14 the CO_FAST_ARG_* bits (0x02, 0x04, 0x08).
 	KindLocal int
 	// KindCell is CO_FAST_CELL (3.11+; NoState before).
 	KindCell int

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -369,4 +370,89 @@ func walk(t *testing.T, s *sleeper, l *Layout, runtime uint64) error {
 	}
 	t.Logf("%s: runtime %#x interp %#x tstate %#x frame %#x code %#x eval_frame %#x", l.Version, runtime, interp, tstate, frame, code, evalFrame)
 	return nil
+}
+
+// functionBytes reads n bytes of a .dynsym function from an ELF file.
+func functionBytes(path, name string, n int) ([]byte, error) {
+	f, err := elf.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	syms, err := f.DynamicSymbols()
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range syms {
+		if s.Name != name || elf.ST_TYPE(s.Info) != elf.STT_FUNC {
+			continue
+		}
+		for _, sec := range f.Sections {
+			if sec.Type == elf.SHT_PROGBITS && s.Value >= sec.Addr && s.Value+uint64(n) <= sec.Addr+sec.Size {
+				b := make([]byte, n)
+				_, err := sec.ReadAt(b, int64(s.Value-sec.Addr))
+				return b, err
+			}
+		}
+		return nil, fmt.Errorf("%s: %s outside any section", path, name)
+	}
+	return nil, fmt.Errorf("%s: no function %s", path, name)
+}
+
+// libpythonOf returns the file holding the interpreter's code: its
+// libpython when it links one, else the executable.
+func libpythonOf(t *testing.T, python string) string {
+	t.Helper()
+	f, err := elf.Open(python)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	libs, _ := f.ImportedLibraries()
+	for _, l := range libs {
+		if strings.HasPrefix(l, "libpython") {
+			p := filepath.Join(filepath.Dir(filepath.Dir(python)), "lib", l)
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+			t.Fatalf("%s links %s, not found next to it", python, l)
+		}
+	}
+	return python
+}
+
+// TestEvalFrameOffsetFromCode checks that decoding the eval_frame getter's
+// machine code gives the compiled table's offset (3.9+).
+func TestEvalFrameOffsetFromCode(t *testing.T) {
+	for _, in := range interpreters(t) {
+		if in.version.Minor < 9 {
+			continue
+		}
+		t.Run(in.label, func(t *testing.T) {
+			l, _ := For(in.version)
+			lib := libpythonOf(t, in.path)
+			code, err := functionBytes(lib, EvalFrameGetter, 16)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := EvalFrameOffset(code)
+			if err != nil || got != l.Interp.EvalFrame {
+				t.Errorf("%s: EvalFrameOffset = %d, %v; table %d", lib, got, err, l.Interp.EvalFrame)
+			}
+		})
+	}
+	for _, c := range []struct {
+		code []byte
+		want int
+	}{
+		{[]byte{0xf3, 0x0f, 0x1e, 0xfa, 0x48, 0x8b, 0x87, 0x18, 0x21, 0, 0}, 0x2118},
+		{[]byte{0x48, 0x8b, 0x47, 0x10, 0xc3}, 16},
+	} {
+		if got, err := EvalFrameOffset(c.code); err != nil || got != c.want {
+			t.Errorf("EvalFrameOffset(% x) = %d, %v", c.code, got, err)
+		}
+	}
+	if _, err := EvalFrameOffset([]byte{0x55, 0x48, 0x89, 0xe5}); err == nil {
+		t.Error("push rbp accepted")
+	}
 }

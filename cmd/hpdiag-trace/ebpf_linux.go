@@ -130,7 +130,13 @@ func attachEBPF(ctx context.Context, tf *traceFlags, setup *setup, reportFile st
 		return exitNoTrace
 	}
 	attachChildren(run.sess, tf.pid, log)
-	log.Infof("tracing pid %d (%s)", tf.pid, interp)
+	if !tf.quiet {
+		until := "SIGINT or SIGTERM"
+		if tf.duration > 0 {
+			until = tf.duration.String() + ", SIGINT or SIGTERM"
+		}
+		fmt.Fprintf(env.stderr, "hpdiag-trace: attached to pid %d (%s); detaching after %s\n", tf.pid, interp, until)
+	}
 	waitDetach(ctx, tf.pid, tf.duration)
 	report, stats := run.stop(log)
 	explainEBPFStats(stats, log)

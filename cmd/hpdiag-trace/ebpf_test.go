@@ -1,0 +1,371 @@
+//go:build linux
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hpdiag/hpdiag-trace/loader"
+	"github.com/hpdiag/hpdiag-trace/pyframes"
+)
+
+// requireEBPF skips a test where the eBPF engine cannot run, except in CI,
+// where it must: there the test fails loudly instead.
+func requireEBPF(t *testing.T) {
+	t.Helper()
+	if err := ebpfAvailable(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("the eBPF engine must run in CI: %v", err)
+		}
+		t.Skipf("eBPF engine unavailable: %v", err)
+	}
+}
+
+// TestShopUnderEBPF is issue 3's acceptance test in launch mode: exact
+// counts and exceptions on every interpreter installed here.
+func TestShopUnderEBPF(t *testing.T) {
+	requireEBPF(t)
+	for _, py := range interpreters(t) {
+		py := py
+		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
+			checkShop(t, "ebpf", py)
+		})
+	}
+}
+
+// TestForkedChildrenUnderEBPF: the children an app forks are traced from
+// their first instruction, into the same report, each under its own pid.
+func TestForkedChildrenUnderEBPF(t *testing.T) {
+	requireEBPF(t)
+	shop, points := shopFiles(t)
+	fork, _ := filepath.Abs("testdata/ebpf/forkshop.py")
+	for _, py := range interpreters(t) {
+		py := py
+		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
+			dir := t.TempDir()
+			r := runTracer(t, dir, "--mode", "ebpf", "-p", points, "--report", "r.json", "--", py, fork, filepath.Dir(shop))
+			if r.code != 0 {
+				t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+			}
+			rep := readReport(t, filepath.Join(dir, "r.json"))
+			checkMethods(t, rep, shopWant(3))
+			if len(rep.Probe.PIDs) != 3 {
+				t.Errorf("pids = %v, want the parent and its 2 children", rep.Probe.PIDs)
+			}
+			for _, sr := range rep.ServerRequests {
+				if len(sr.PIDs) != 3 {
+					t.Errorf("server request %s: pids %v, want 3", sr.Name, sr.PIDs)
+				}
+			}
+		})
+	}
+}
+
+// roundsApp is a running app (testdata/ebpf/rounds.py) that does work
+// when told to.
+type roundsApp struct {
+	cmd  *exec.Cmd
+	in   io.WriteCloser
+	out  *bufio.Scanner
+	pyth string
+}
+
+func startRounds(t *testing.T, py string) *roundsApp {
+	t.Helper()
+	shop, _ := shopFiles(t)
+	cmd := exec.Command(py, "testdata/ebpf/rounds.py", filepath.Dir(shop))
+	in, _ := cmd.StdinPipe()
+	out, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	a := &roundsApp{cmd: cmd, in: in, out: bufio.NewScanner(out), pyth: py}
+	a.expect(t, "ready")
+	return a
+}
+
+func (a *roundsApp) expect(t *testing.T, prefix string) string {
+	t.Helper()
+	if !a.out.Scan() || !strings.HasPrefix(a.out.Text(), prefix) {
+		t.Fatalf("app: got %q, want %q", a.out.Text(), prefix)
+	}
+	return a.out.Text()
+}
+
+// run has the app check out n baskets and returns how long it took.
+func (a *roundsApp) run(t *testing.T, n int) time.Duration {
+	t.Helper()
+	fmt.Fprintf(a.in, "go %d\n", n)
+	var secs float64
+	fmt.Sscanf(a.expect(t, "done"), "done %f", &secs)
+	return time.Duration(secs * float64(time.Second))
+}
+
+// roundsWant is what n baskets of rounds.py report.
+func roundsWant(n int) map[string][2]int {
+	declined := 0
+	for b := 0; b < n; b++ {
+		if b%4 == 1 {
+			declined++
+		}
+	}
+	return map[string][2]int{
+		"shop.Shop.checkout":    {n, 0},
+		"shop.Shop.price":       {n * 50, 0},
+		"shop.Shop.store_order": {n, 0},
+		"shop.charge_card":      {n, declined},
+	}
+}
+
+// TestAttachToRunningProcess: --pid on a running, warmed-up process for a
+// few seconds counts exactly what ran in that window; after detach the
+// process has no probe and no hook left, and exits 0.
+func TestAttachToRunningProcess(t *testing.T) {
+	requireEBPF(t)
+	_, points := shopFiles(t)
+	for _, py := range interpreters(t) {
+		py := py
+		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
+			app := startRounds(t, py)
+			before := app.run(t, 12)
+			untraced := evalFrameHook(t, app.cmd.Process.Pid)
+			dir := t.TempDir()
+			tracer := exec.Command(tracerBin, "--pid", fmt.Sprint(app.cmd.Process.Pid), "--duration", "3s",
+				"-p", points, "--report", filepath.Join(dir, "r.json"))
+			var stderr bytes.Buffer
+			errPipe, _ := tracer.StderrPipe()
+			if err := tracer.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer tracer.Process.Kill()
+			attached := bufio.NewScanner(io.TeeReader(errPipe, &stderr))
+			for attached.Scan() && !strings.Contains(attached.Text(), "attached to pid") {
+			}
+			go io.Copy(&stderr, errPipe)
+			hookedAt := evalFrameHook(t, app.cmd.Process.Pid)
+			during := app.run(t, 12)
+			if err := tracer.Wait(); err != nil {
+				t.Fatalf("tracer: %v\n%s", err, stderr.String())
+			}
+			after := app.run(t, 12)
+			t.Logf("12 baskets: %v before, %v traced, %v after detach", before, during, after)
+			checkMethods(t, readReport(t, filepath.Join(dir, "r.json")), roundsWant(12))
+			if v := evalFrameHook(t, app.cmd.Process.Pid); v != untraced {
+				t.Errorf("eval_frame = %#x after detach, want %#x as before (hook left behind)", v, untraced)
+			}
+			if hasHook(py) && (untraced != 0 || hookedAt == 0) {
+				t.Errorf("eval_frame: %#x before attaching, %#x while attached; want NULL, then set", untraced, hookedAt)
+			}
+			checkNoBreakpoint(t, app.cmd.Process.Pid)
+			fmt.Fprintln(app.in, "exit")
+			if err := app.cmd.Wait(); err != nil {
+				t.Errorf("the app did not exit 0 after detach: %v", err)
+			}
+		})
+	}
+}
+
+// TestTracerKilled: a tracer killed with SIGKILL leaves the app running,
+// with no probe; what stays is the eval_frame hook (docs/engines.md).
+func TestTracerKilled(t *testing.T) {
+	requireEBPF(t)
+	_, points := shopFiles(t)
+	py := interpreters(t)[len(interpreters(t))-1]
+	app := startRounds(t, py)
+	tracer := exec.Command(tracerBin, "--pid", fmt.Sprint(app.cmd.Process.Pid), "-p", points)
+	errPipe, _ := tracer.StderrPipe()
+	if err := tracer.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(errPipe)
+	for lines.Scan() && !strings.Contains(lines.Text(), "attached to pid") {
+	}
+	app.run(t, 3)
+	tracer.Process.Kill()
+	tracer.Wait()
+	app.run(t, 3)
+	checkNoBreakpoint(t, app.cmd.Process.Pid)
+	fmt.Fprintln(app.in, "exit")
+	if err := app.cmd.Wait(); err != nil {
+		t.Errorf("the app did not exit 0 after the tracer was killed: %v", err)
+	}
+}
+
+// hasHook says whether the engine writes eval_frame for this interpreter.
+func hasHook(py string) bool {
+	interp, err := loader.FindForCommand(py, os.Environ())
+	return err == nil && interp.Version.AtLeast(3, 11)
+}
+
+// evalFrameHook reads the main interpreter's eval_frame in pid.
+func evalFrameHook(t *testing.T, pid int) uint64 {
+	t.Helper()
+	interp, err := loader.FindInProcess(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := pyframes.For(pyframes.Version{Major: interp.Version.Major, Minor: interp.Version.Minor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem, err := loader.OpenProcMem(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	rt, err := interp.Addr("_PyRuntime")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := mem.ReadU64(rt + uint64(l.Runtime.InterpretersHead))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := mem.ReadU64(head + uint64(l.Interp.EvalFrame))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// checkNoBreakpoint checks that the evaluator's first byte in pid is the
+// file's: a uprobe left behind would show as an int3 (0xcc).
+func checkNoBreakpoint(t *testing.T, pid int) {
+	t.Helper()
+	interp, err := loader.FindInProcess(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, _ := interp.Addr(loader.EvalFrameSymbol)
+	off, _ := interp.SymbolOffset(loader.EvalFrameSymbol)
+	mem, err := loader.OpenProcMem(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	var live [1]byte
+	if _, err := mem.ReadAt(live[:], int64(addr)); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(interp.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var file [1]byte
+	if _, err := f.ReadAt(file[:], int64(off)); err != nil {
+		t.Fatal(err)
+	}
+	if live != file {
+		t.Errorf("pid %d: %s starts with %#x in memory, %#x in %s: a probe was left behind", pid, loader.EvalFrameSymbol, live[0], file[0], interp.Path)
+	}
+}
+
+// TestEBPFRefusals: what the engine cannot trace gets one clear line and
+// exit 3, naming the version or the missing privilege.
+func TestEBPFRefusals(t *testing.T) {
+	requireEBPF(t)
+	_, points := shopFiles(t)
+	for _, v := range []string{"3.6", "3.7", "2.7"} {
+		found, _ := filepath.Glob("/root/.pyenv/versions/" + v + ".*/bin/python" + v[:1])
+		if len(found) == 0 {
+			continue
+		}
+		r := runTracer(t, t.TempDir(), "--mode", "ebpf", "-p", points, "--", found[0], "-c", "pass")
+		if r.code != exitNoTrace || !strings.Contains(r.stderr, "Python "+v) {
+			t.Errorf("Python %s: exit %d, stderr %q; want exit 3 naming the version", v, r.code, r.stderr)
+		}
+	}
+	sleeper := exec.Command("sleep", "30")
+	if err := sleeper.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { sleeper.Process.Kill(); sleeper.Wait() }()
+	r := runTracer(t, t.TempDir(), "--pid", fmt.Sprint(sleeper.Process.Pid), "-p", points)
+	if r.code != exitNoTrace || !strings.Contains(r.stderr, "Python") {
+		t.Errorf("--pid of sleep: exit %d, stderr %q; want exit 3 saying it is not Python", r.code, r.stderr)
+	}
+}
+
+// TestEBPFWithoutPrivileges: without root or the capabilities, --mode
+// ebpf names what is missing, and --mode auto falls back to the shim.
+func TestEBPFWithoutPrivileges(t *testing.T) {
+	requireEBPF(t)
+	if _, err := exec.LookPath("setpriv"); err != nil {
+		t.Skip("setpriv not installed")
+	}
+	// An interpreter and files that user nobody can read.
+	py := "/usr/bin/python3.11"
+	if _, err := os.Stat(py); err != nil {
+		t.Skip("needs Debian's python3.11, which any user may run")
+	}
+	dir, err := os.MkdirTemp("", "unpriv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	os.Chmod(dir, 0o777)
+	src, points := shopFiles(t)
+	shop := filepath.Join(dir, "shop.py")
+	copyFile(t, src, shop)
+	copyFile(t, points, filepath.Join(dir, "shop.point"))
+	points = filepath.Join(dir, "shop.point")
+	unpriv := func(args ...string) result {
+		full := append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", tracerBin}, args...)
+		return runCommand(t, dir, "setpriv", full...)
+	}
+	r := unpriv("--mode", "ebpf", "-p", points, "--", py, shop, "1")
+	if r.code != exitNoTrace || !strings.Contains(r.stderr, "CAP_BPF") || !strings.Contains(r.stderr, "--mode shim") {
+		t.Errorf("--mode ebpf unprivileged: exit %d, stderr %q; want exit 3 naming CAP_BPF and --mode shim", r.code, r.stderr)
+	}
+	r = unpriv("--mode", "auto", "-p", points, "--report", filepath.Join(dir, "r.json"), "--", py, shop, "1")
+	if r.code != 0 || !strings.Contains(r.stderr, "using the shim") {
+		t.Errorf("--mode auto unprivileged: exit %d, stderr %q; want the shim, said", r.code, r.stderr)
+	}
+	if rep := readReport(t, filepath.Join(dir, "r.json")); rep.Probe.Engine != "shim" {
+		t.Errorf("engine = %q, want shim", rep.Probe.Engine)
+	}
+}
+
+// runCommand runs a command as runTracer runs the tracer.
+func runCommand(t *testing.T, dir, name string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			code = 128 + int(ws.Signal())
+		}
+	} else if err != nil {
+		t.Fatalf("running %s %v: %v", name, args, err)
+	}
+	return result{code, out.String(), errb.String()}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
