@@ -22,10 +22,19 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Only the fields read here: CO-RE relocates them against the kernel's BTF. */
+struct uprobe_task {
+	unsigned int depth;
+} __attribute__((preserve_access_index));
+
 struct task_struct {
 	int pid;
 	int tgid;
+	struct uprobe_task *utask;
 } __attribute__((preserve_access_index));
+
+/* The kernel reports at most this many nested returns per thread
+ * (MAX_URETPROBE_DEPTH in kernel/events/uprobes.c). */
+#define MAX_RETURN_DEPTH 64
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -80,6 +89,19 @@ static __always_inline __u64 read_ptr(__u64 addr)
 	if (bpf_probe_read_user(&v, sizeof(v), (void *)addr))
 		return 0;
 	return v;
+}
+
+/* return_too_deep says whether the kernel will refuse to report this
+ * call's return: the thread already has the most returns it follows. */
+static __always_inline int return_too_deep(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	if (!bpf_core_field_exists(task->utask))
+		return 0;
+	struct uprobe_task *ut = BPF_CORE_READ(task, utask);
+	if (!ut)
+		return 0;
+	return BPF_CORE_READ(ut, depth) >= MAX_RETURN_DEPTH;
 }
 
 static __always_inline void fill_hdr(struct ev_hdr *h, __u8 type, __u64 id, __u64 code)
@@ -290,14 +312,15 @@ static __always_inline void emit_enter(struct pt_regs *ctx, const struct proc *p
 	bpf_ringbuf_submit(e, 0);
 }
 
-SEC("uprobe")
-int eval_entry(struct pt_regs *ctx)
+/* on_entry looks at one entry of the evaluator. It returns 0 when the
+ * call is matched or pending, so that its return must be seen, with *ret
+ * describing the call for that return; 1 when the return does not matter. */
+static __always_inline int on_entry(struct pt_regs *ctx, __u64 id, struct open_call *ret)
 {
-	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32;
 	struct proc *p = bpf_map_lookup_elem(&procs, &tgid);
 	if (!p || !(p->state & PROC_PYTHON))
-		return 0;
+		return 1;
 	if (!(p->state & PROC_BIAS)) {
 		p->bias = PT_REGS_IP(ctx) - p->sym.eval_frame;
 		p->state |= PROC_BIAS;
@@ -316,9 +339,9 @@ int eval_entry(struct pt_regs *ctx)
 	if (p->l.flags & LAYOUT_TAGGED)
 		code &= ~7ULL;
 	if (!code)
-		return 0;
+		return 1;
 	if ((p->l.flags & LAYOUT_CODE_TYPE) && read_ptr(code + p->l.ob_type) != p->sym.code_type + p->bias)
-		return 0;
+		return 1;
 	__u64 name_ptr = read_ptr(code + p->l.code_name);
 	__u64 file_ptr = read_ptr(code + p->l.code_filename);
 
@@ -337,19 +360,55 @@ int eval_entry(struct pt_regs *ctx)
 			 * resolved: forget it, the next call tries again. */
 			bpf_map_delete_elem(&verdicts, &k);
 			count_lost(EV_ENTER);
-			return 0;
+			return 1;
 		}
 		v = &nv;
 	}
 	if (v->state == V_SKIP)
-		return 0;
+		return 1;
 	if (v->state == V_PENDING)
 		flags = F_PENDING;
-
-	struct okey ok = {.pid_tgid = id, .sp = PT_REGS_SP(ctx)};
-	struct open_call oc = {.code = code, .method = v->method, .flags = flags};
-	bpf_map_update_elem(&opens, &ok, &oc, BPF_ANY);
+	if (return_too_deep()) {
+		/* Its return would never be reported: an Enter without its Exit
+		 * would make a call of unknown length. Say so instead. */
+		count_lost(EV_TOO_DEEP);
+		return 1;
+	}
+	ret->code = code;
+	ret->method = v->method;
+	ret->flags = flags;
 	emit_enter(ctx, p, id, code, frame, v, flags);
+	return 0;
+}
+
+static __always_inline void emit_exit(struct pt_regs *ctx, __u64 id, const struct open_call *oc)
+{
+	struct ev_call *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(EV_EXIT);
+		return;
+	}
+	fill_hdr(&e->h, EV_EXIT, id, oc->code);
+	e->h.method = oc->method;
+	e->h.flags = oc->flags & F_PENDING;
+	if (PT_REGS_RC(ctx) == 0)
+		e->h.flags |= F_EXCEPTION;
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* The pair of probes, for kernels without uprobe sessions: every call pays
+ * for the return trampoline, and the kernel follows at most 64 nested
+ * returns per thread. Matched calls are remembered by (thread, stack
+ * pointer at entry) for the uretprobe. */
+SEC("uprobe")
+int eval_entry(struct pt_regs *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct open_call oc = {};
+	if (on_entry(ctx, id, &oc))
+		return 0;
+	struct okey ok = {.pid_tgid = id, .sp = PT_REGS_SP(ctx)};
+	bpf_map_update_elem(&opens, &ok, &oc, BPF_ANY);
 	return 0;
 }
 
@@ -365,19 +424,42 @@ int eval_return(struct pt_regs *ctx)
 	struct open_call *oc = bpf_map_lookup_elem(&opens, &ok);
 	if (!oc)
 		return 0;
-	struct ev_call *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost(EV_EXIT);
-		bpf_map_delete_elem(&opens, &ok);
+	emit_exit(ctx, id, oc);
+	bpf_map_delete_elem(&opens, &ok);
+	return 0;
+}
+
+extern _Bool bpf_session_is_return(void) __ksym;
+extern __u64 *bpf_session_cookie(void) __ksym;
+
+/* The session program (Linux 6.13+): one program for entry and return,
+ * and only matched or pending calls ask for their return, so unmatched
+ * calls skip the return trampoline and the kernel's limit of 64 nested
+ * returns counts matched calls only. The cookie carries the call to its
+ * return: the method id, or for a pending call its code address. */
+SEC("uprobe.session")
+int eval_session(struct pt_regs *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u64 *cookie = bpf_session_cookie();
+	if (!cookie)
+		return 1;
+	if (bpf_session_is_return()) {
+		struct open_call oc = {};
+		__u64 c = *cookie;
+		if (c & COOKIE_METHOD) {
+			oc.method = (__u32)c;
+		} else {
+			oc.code = c;
+			oc.flags = F_PENDING;
+		}
+		emit_exit(ctx, id, &oc);
 		return 0;
 	}
-	fill_hdr(&e->h, EV_EXIT, id, oc->code);
-	e->h.method = oc->method;
-	e->h.flags = oc->flags & F_PENDING;
-	if (PT_REGS_RC(ctx) == 0)
-		e->h.flags |= F_EXCEPTION;
-	bpf_ringbuf_submit(e, 0);
-	bpf_map_delete_elem(&opens, &ok);
+	struct open_call oc = {};
+	if (on_entry(ctx, id, &oc))
+		return 1;
+	*cookie = oc.flags & F_PENDING ? oc.code : (COOKIE_METHOD | oc.method);
 	return 0;
 }
 

@@ -36,7 +36,12 @@
 #define EV_EXEC 6
 #define EV_GONE 7
 #define EV_HOOK 8
-#define EV_TYPES 9
+#define EV_TYPES 10
+/* not an event: the lost counter of calls nested too deep for their return */
+#define EV_TOO_DEEP 9
+
+/* the session cookie of a matched call: the method id in the low bits */
+#define COOKIE_METHOD (1ULL << 63)
 
 /* ev_hdr.flags */
 #define F_EXCEPTION 1        /* EV_EXIT: NULL return, an exception */

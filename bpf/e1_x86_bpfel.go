@@ -153,6 +153,7 @@ const (
 	E1MapVerdicts         = "verdicts"
 	E1ProgEvalEntry       = "eval_entry"
 	E1ProgEvalReturn      = "eval_return"
+	E1ProgEvalSession     = "eval_session"
 	E1ProgOnExec          = "on_exec"
 	E1ProgOnExit          = "on_exit"
 	E1ProgOnFork          = "on_fork"
@@ -204,11 +205,12 @@ type E1Specs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type E1ProgramSpecs struct {
-	EvalEntry  *ebpf.ProgramSpec `ebpf:"eval_entry"`
-	EvalReturn *ebpf.ProgramSpec `ebpf:"eval_return"`
-	OnExec     *ebpf.ProgramSpec `ebpf:"on_exec"`
-	OnExit     *ebpf.ProgramSpec `ebpf:"on_exit"`
-	OnFork     *ebpf.ProgramSpec `ebpf:"on_fork"`
+	EvalEntry   *ebpf.ProgramSpec `ebpf:"eval_entry"`
+	EvalReturn  *ebpf.ProgramSpec `ebpf:"eval_return"`
+	EvalSession *ebpf.ProgramSpec `ebpf:"eval_session"`
+	OnExec      *ebpf.ProgramSpec `ebpf:"on_exec"`
+	OnExit      *ebpf.ProgramSpec `ebpf:"on_exit"`
+	OnFork      *ebpf.ProgramSpec `ebpf:"on_fork"`
 }
 
 // E1MapSpecs contains maps before they are loaded into the kernel.
@@ -283,17 +285,19 @@ type E1Variables struct {
 //
 // It can be passed to LoadE1Objects or ebpf.CollectionSpec.LoadAndAssign.
 type E1Programs struct {
-	EvalEntry  *ebpf.Program `ebpf:"eval_entry"`
-	EvalReturn *ebpf.Program `ebpf:"eval_return"`
-	OnExec     *ebpf.Program `ebpf:"on_exec"`
-	OnExit     *ebpf.Program `ebpf:"on_exit"`
-	OnFork     *ebpf.Program `ebpf:"on_fork"`
+	EvalEntry   *ebpf.Program `ebpf:"eval_entry"`
+	EvalReturn  *ebpf.Program `ebpf:"eval_return"`
+	EvalSession *ebpf.Program `ebpf:"eval_session"`
+	OnExec      *ebpf.Program `ebpf:"on_exec"`
+	OnExit      *ebpf.Program `ebpf:"on_exit"`
+	OnFork      *ebpf.Program `ebpf:"on_fork"`
 }
 
 func (p *E1Programs) Close() error {
 	return _E1Close(
 		p.EvalEntry,
 		p.EvalReturn,
+		p.EvalSession,
 		p.OnExec,
 		p.OnExit,
 		p.OnFork,

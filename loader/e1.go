@@ -24,6 +24,9 @@ type E1Options struct {
 	// instead of for every process that runs the interpreter file, at the
 	// price of not following forks (see docs/engines.md).
 	SingleProcess bool
+	// NoSession uses the uprobe and uretprobe pair even where the kernel
+	// has uprobe sessions (for comparing the two).
+	NoSession bool
 }
 
 // E1 is engine E1 in the kernel: the programs and maps of bpf/e1.bpf.c, the
@@ -34,6 +37,9 @@ type E1 struct {
 	objs   bpf.E1Objects
 	tps    []link.Link
 	reader *ringbuf.Reader
+	// session is true when calls are seen by the uprobe.session program,
+	// false for the uprobe and uretprobe pair.
+	session bool
 
 	mu     sync.Mutex
 	probes map[fileID]*probePair
@@ -65,7 +71,7 @@ func LoadE1(opts E1Options) (*E1, error) {
 		spec.Maps[bpf.E1MapEvents].MaxEntries = uint32(opts.RingBufferSize)
 	}
 	e := &E1{opts: opts, probes: make(map[fileID]*probePair)}
-	if err := spec.LoadAndAssign(&e.objs, nil); err != nil {
+	if err := e.load(spec); err != nil {
 		var ve *ebpf.VerifierError
 		if errors.As(err, &ve) {
 			return nil, fmt.Errorf("eBPF engine: the kernel's verifier refused the programs (kernel %s): %v", kernelRelease(), ve)
@@ -92,6 +98,40 @@ func LoadE1(opts E1Options) (*E1, error) {
 		return nil, fmt.Errorf("eBPF engine: opening the ring buffer: %w", err)
 	}
 	return e, nil
+}
+
+// load loads the programs; on a kernel without uprobe sessions (before
+// 6.13) it loads the uprobe and uretprobe pair alone.
+func (e *E1) load(spec *ebpf.CollectionSpec) error {
+	err := spec.LoadAndAssign(&e.objs, nil)
+	if err == nil {
+		e.session = !e.opts.NoSession
+		return nil
+	}
+	var pair struct {
+		bpf.E1Maps
+		EvalEntry  *ebpf.Program `ebpf:"eval_entry"`
+		EvalReturn *ebpf.Program `ebpf:"eval_return"`
+		OnFork     *ebpf.Program `ebpf:"on_fork"`
+		OnExec     *ebpf.Program `ebpf:"on_exec"`
+		OnExit     *ebpf.Program `ebpf:"on_exit"`
+	}
+	if err2 := spec.LoadAndAssign(&pair, nil); err2 != nil {
+		return err // the first error says more
+	}
+	e.objs.E1Maps = pair.E1Maps
+	e.objs.EvalEntry, e.objs.EvalReturn = pair.EvalEntry, pair.EvalReturn
+	e.objs.OnFork, e.objs.OnExec, e.objs.OnExit = pair.OnFork, pair.OnExec, pair.OnExit
+	return nil
+}
+
+// Probes says how calls are seen: "uprobe session" (Linux 6.13+: only
+// matched calls pay for their return) or "uprobe+uretprobe".
+func (e *E1) Probes() string {
+	if e.session {
+		return "uprobe session"
+	}
+	return "uprobe+uretprobe"
 }
 
 // attach puts the uprobe and uretprobe on the evaluator of t's file, once
@@ -130,13 +170,20 @@ func (e *E1) attach(t *target, pid int) error {
 }
 
 func (e *E1) uprobes(t *target, pid int) (link.Link, link.Link, error) {
-	ex, err := link.OpenExecutable(t.interp.Path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("eBPF engine: opening %s: %w", t.interp.InProcessPath, err)
-	}
 	off, err := t.interp.SymbolOffset(EvalFrameSymbol)
 	if err != nil {
 		return nil, nil, err
+	}
+	if e.session {
+		l, err := attachSession(e.objs.EvalSession, t.interp.Path, off, pid)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w%s", err, privilegeHint(err))
+		}
+		return l, nil, nil
+	}
+	ex, err := link.OpenExecutable(t.interp.Path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("eBPF engine: opening %s: %w", t.interp.InProcessPath, err)
 	}
 	opts := &link.UprobeOptions{Address: off, PID: pid}
 	entry, err := ex.Uprobe(EvalFrameSymbol, e.objs.EvalEntry, opts)
@@ -235,13 +282,9 @@ func (e *E1) detachProbes() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for id, pp := range e.probes {
-		if pp.entry != nil {
-			pp.entry.Close()
-			pp.return_.Close()
-		}
+		closeLinks(pp.entry, pp.return_)
 		for _, l := range pp.perPID {
-			l[0].Close()
-			l[1].Close()
+			closeLinks(l[0], l[1])
 		}
 		delete(e.probes, id)
 	}
@@ -286,4 +329,12 @@ func kernelRelease() string {
 		return "unknown"
 	}
 	return string(b[:len(b)-1])
+}
+
+func closeLinks(ls ...link.Link) {
+	for _, l := range ls {
+		if l != nil {
+			l.Close()
+		}
+	}
 }

@@ -17,7 +17,8 @@ const (
 	evExec      = 6
 	evGone      = 7
 	evHook      = 8
-	evTypes     = 9
+	evTooDeep   = 9 // a lost counter only: calls nested too deep for their return
+	evTypes     = 10
 
 	flagException = 1
 	flagPending   = 2

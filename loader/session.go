@@ -69,6 +69,7 @@ type Stats struct {
 	Processes    int      // processes traced
 	Events       uint64   // calls reported
 	Lost         uint64   // events the ring buffer had no room for
+	TooDeep      uint64   // calls not reported: nested deeper than the kernel reports returns
 	HeldDropped  uint64   // events dropped while their verdict was awaited
 	Unresolved   uint64   // events whose code object was never described
 	Warnings     []string // what could not be traced, once each
@@ -166,11 +167,15 @@ func (s *Session) Stop(timeout time.Duration) Stats {
 		delete(s.held, tid)
 	}
 	if lost, err := s.e1.lost(); err == nil {
-		for _, n := range lost {
+		for typ, n := range lost {
+			if typ == evTooDeep {
+				s.stats.TooDeep += n
+				continue
+			}
 			s.stats.Lost += n
 		}
 	}
-	if n := s.stats.Lost + s.stats.HeldDropped + s.stats.Unresolved; n > 0 {
+	if n := s.stats.Lost + s.stats.TooDeep + s.stats.HeldDropped + s.stats.Unresolved; n > 0 {
 		s.opts.Sink.AddDropped(n)
 	}
 	s.flushLocked()

@@ -205,6 +205,9 @@ func explainEBPFStats(stats loader.Stats, log logrus.FieldLogger) {
 	if stats.Lost > 0 {
 		log.Warnf("%d events were lost because the ring buffer was full (counted in the report's dropped_events)", stats.Lost)
 	}
+	if stats.TooDeep > 0 {
+		log.Warnf("%d calls were not reported: they ran nested more than 64 calls deep in their thread (counting only matched calls with uprobe sessions, every Python call without), and Linux reports at most 64 nested returns per thread (counted in dropped_events)", stats.TooDeep)
+	}
 	if stats.HeldDropped+stats.Unresolved > 0 {
 		log.Warnf("%d calls could not be attributed to a code object (counted in dropped_events)", stats.HeldDropped+stats.Unresolved)
 	}
