@@ -45,9 +45,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench: no Python interpreter found; name them as arguments")
 		os.Exit(2)
 	}
-	if err := report(o); err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
+	for _, part := range []func(options) error{report, reportEBPF, reportFlask} {
+		if err := part(o); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
 	}
 }
 

@@ -103,10 +103,12 @@ func LoadE1(opts E1Options) (*E1, error) {
 // load loads the programs; on a kernel without uprobe sessions (before
 // 6.13) it loads the uprobe and uretprobe pair alone.
 func (e *E1) load(spec *ebpf.CollectionSpec) error {
-	err := spec.LoadAndAssign(&e.objs, nil)
-	if err == nil {
-		e.session = !e.opts.NoSession
-		return nil
+	var err error
+	if !e.opts.NoSession {
+		if err = spec.LoadAndAssign(&e.objs, nil); err == nil {
+			e.session = true
+			return nil
+		}
 	}
 	var pair struct {
 		bpf.E1Maps
@@ -117,6 +119,9 @@ func (e *E1) load(spec *ebpf.CollectionSpec) error {
 		OnExit     *ebpf.Program `ebpf:"on_exit"`
 	}
 	if err2 := spec.LoadAndAssign(&pair, nil); err2 != nil {
+		if err == nil {
+			err = err2
+		}
 		return err // the first error says more
 	}
 	e.objs.E1Maps = pair.E1Maps
@@ -176,10 +181,15 @@ func (e *E1) uprobes(t *target, pid int) (link.Link, link.Link, error) {
 	}
 	if e.session {
 		l, err := attachSession(e.objs.EvalSession, t.interp.Path, off, pid)
-		if err != nil {
+		if err == nil {
+			return l, nil, nil
+		}
+		if len(e.probes) > 1 || errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EACCES) {
 			return nil, nil, fmt.Errorf("%w%s", err, privilegeHint(err))
 		}
-		return l, nil, nil
+		// The programs loaded but the kernel cannot attach sessions to
+		// uprobes: the pair it is, for every file.
+		e.session = false
 	}
 	ex, err := link.OpenExecutable(t.interp.Path)
 	if err != nil {

@@ -39,10 +39,15 @@ func startEBPF(ctx context.Context, tf *traceFlags, setup *setup, log *logrus.Lo
 	if _, err := loader.CheckPrivileges(loader.CapSysPtrace); err != nil {
 		return nil, err
 	}
-	e1, err := loader.LoadE1(loader.E1Options{SingleProcess: tf.noFollow})
+	e1, err := loader.LoadE1(loader.E1Options{SingleProcess: tf.noFollow, NoSession: tf.probes == "pair"})
 	if err != nil {
 		return nil, err
 	}
+	if tf.probes == "session" && e1.Probes() != "uprobe session" {
+		e1.Close()
+		return nil, fmt.Errorf("--ebpf-probes session: this kernel (%s) has no uprobe sessions (Linux 6.13+); use --ebpf-probes pair or auto", kernelRelease())
+	}
+	log.Debugf("eBPF engine: calls seen by %s", e1.Probes())
 	pipe := pipeline.New(pipeline.Options{
 		Config:  setup.config,
 		Log:     log,
@@ -276,4 +281,12 @@ func scriptArg(argv []string) string {
 		}
 	}
 	return ""
+}
+
+func kernelRelease() string {
+	b, err := os.ReadFile("/proc/sys/kernel/osrelease")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(b))
 }
