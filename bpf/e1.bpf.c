@@ -91,6 +91,25 @@ static __always_inline __u64 read_ptr(__u64 addr)
 	return v;
 }
 
+/* creates_generator says whether this evaluation only creates a
+ * generator, coroutine or async generator: on 3.11+ calling such a
+ * function runs its frame up to RETURN_GENERATOR, on the thread, before
+ * the frame moves into the generator object. Its activations are the
+ * resumes, which run in a frame the generator owns. */
+static __always_inline int creates_generator(const struct proc *p, __u64 code, __u64 frame)
+{
+	if (p->l.frame_owner < 0)
+		return 0;
+	__u32 co_flags = 0;
+	if (bpf_probe_read_user(&co_flags, sizeof(co_flags), (void *)(code + p->l.code_flags)) ||
+	    !(co_flags & p->l.gen_flags))
+		return 0;
+	__u8 owner = 0;
+	if (bpf_probe_read_user(&owner, sizeof(owner), (void *)(frame + p->l.frame_owner)))
+		return 0;
+	return owner != p->l.owner_generator;
+}
+
 /* return_too_deep says whether the kernel will refuse to report this
  * call's return: the thread already has the most returns it follows. */
 static __always_inline int return_too_deep(void)
@@ -368,6 +387,8 @@ static __always_inline int on_entry(struct pt_regs *ctx, __u64 id, struct open_c
 		return 1;
 	if (v->state == V_PENDING)
 		flags = F_PENDING;
+	if (creates_generator(p, code, frame))
+		return 1;
 	if (return_too_deep()) {
 		/* Its return would never be reported: an Enter without its Exit
 		 * would make a call of unknown length. Say so instead. */

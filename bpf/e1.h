@@ -84,6 +84,10 @@ struct layout {
 	__s32 float_value;
 	__s32 tstate_interp;
 	__s32 interp_eval_frame;
+	__s32 frame_owner;      /* 3.11+: who owns the frame (a char) */
+	__u32 owner_generator;  /* the owner value of a generator's frame */
+	__u32 gen_flags;        /* CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR */
+	__u32 pad;
 };
 
 /* Link-time addresses (ELF st_value) of what the programs compare with;

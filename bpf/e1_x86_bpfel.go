@@ -90,6 +90,10 @@ type E1Layout struct {
 	FloatValue      int32
 	TstateInterp    int32
 	InterpEvalFrame int32
+	FrameOwner      int32
+	OwnerGenerator  uint32
+	GenFlags        uint32
+	Pad             uint32
 }
 
 type E1Okey struct {

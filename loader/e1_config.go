@@ -95,6 +95,9 @@ func bpfLayout(l *pyframes.Layout) bpf.E1Layout {
 		FloatValue:      int32(l.Float.Fval),
 		TstateInterp:    int32(l.Thread.Interp),
 		InterpEvalFrame: int32(l.Interp.EvalFrame),
+		FrameOwner:      int32(l.Frame.Owner),
+		OwnerGenerator:  uint32(l.Frame.OwnerGenerator),
+		GenFlags:        l.Code.FlagGenerator | l.Code.FlagCoroutine | l.Code.FlagAsyncGenerator,
 	}
 }
 

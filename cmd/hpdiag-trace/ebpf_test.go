@@ -369,3 +369,31 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestEBPFNamesAndActivations: nested classes, static and class methods,
+// decorators, closures, generators, coroutines and exceptions are named
+// and counted as the shim does on 3.11+, on every interpreter (on 3.10 and
+// older the qualified names are rebuilt from the source). A generator or
+// coroutine counts once per activation, not at its creation.
+func TestEBPFNamesAndActivations(t *testing.T) {
+	requireEBPF(t)
+	want := map[string][2]int{
+		"agree.boom": {7, 3}, "agree.gather": {2, 0}, "agree.gen": {5, 0},
+		"agree.helper": {21, 0}, "agree.main": {1, 0}, "agree.work": {10, 0},
+		"agree.Outer.closure": {7, 0}, "agree.Outer.klass": {7, 0}, "agree.Outer.static": {7, 0},
+		"agree.Outer.wrapped": {7, 0}, "agree.Outer.Inner.method": {7, 0},
+	}
+	app, _ := filepath.Abs("testdata/ebpf/agree.py")
+	points, _ := filepath.Abs("testdata/ebpf/agree.point")
+	for _, py := range interpreters(t) {
+		py := py
+		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
+			dir := t.TempDir()
+			r := runTracer(t, dir, "--mode", "ebpf", "-p", points, "--report", "r.json", "--", py, app)
+			if r.code != 0 {
+				t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+			}
+			checkMethods(t, readReport(t, filepath.Join(dir, "r.json")), want)
+		})
+	}
+}
