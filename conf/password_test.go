@@ -100,3 +100,21 @@ func TestPointFromArgs(t *testing.T) {
 		})
 	}
 }
+
+func TestDefaultProbeConfReadsAsDefaults(t *testing.T) {
+	path := writeTemp(t, "probe.conf", DefaultProbeConf())
+	var warnings []string
+	cfg, err := LoadProbeConf(path, func(e *Error) { warnings = append(warnings, e.Error()) })
+	if err != nil || len(warnings) > 0 {
+		t.Fatalf("LoadProbeConf: %v, warnings %v", err, warnings)
+	}
+	def := Defaults()
+	if cfg.Probe.MaximumStackDepth != def.Probe.MaximumStackDepth || cfg.Probe.AutoInstrument != def.Probe.AutoInstrument {
+		t.Errorf("the template does not read as the defaults: %+v", cfg.Probe)
+	}
+	for _, k := range Keys() {
+		if !strings.Contains(DefaultProbeConf(), "#"+k.Key+" = ") {
+			t.Errorf("key %s missing from the template", k.Key)
+		}
+	}
+}

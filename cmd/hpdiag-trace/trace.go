@@ -11,8 +11,6 @@ import (
 
 	"github.com/sirupsen/logrus"
 
-	"github.com/hpdiag/hpdiag-trace/conf"
-	"github.com/hpdiag/hpdiag-trace/matcher"
 	"github.com/hpdiag/hpdiag-trace/pipeline"
 	"github.com/hpdiag/hpdiag-trace/shim"
 )
@@ -187,21 +185,7 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pipe := pipeline.New(pipeline.Options{
-		Config:  setup.config,
-		Log:     log,
-		ProbeID: conf.ExpandProbeID(setup.config.Probe.ProbeID, os.Getpid()),
-		Engine:  "shim",
-	})
-	pipe.Start(ctx)
-	m := matcher.New(setup.points, matcher.Options{})
-	srv, err := shim.Start(ctx, shim.Options{
-		Matcher:          m,
-		Points:           setup.points,
-		Sink:             pipe,
-		Log:              log,
-		TraceShimThreads: setup.config.Probe.InstrumentPyprobeThreads,
-	})
+	pipe, srv, err := startShimEngine(ctx, setup, log, "")
 	if err != nil {
 		env.errorf("cannot start the shim engine: %s", err)
 		return exitInternal

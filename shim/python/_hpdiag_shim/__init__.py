@@ -11,12 +11,15 @@ import sys
 from . import core, monitor, profile
 
 
-def start(sock, addr, token, shimdir, hello, welcome):
-    """Starts tracing this process; sock is the accepted connection."""
+def start(sock, addr, token, shimdir, hello, welcome, preloaded=None):
+    """Starts tracing this process; sock is the accepted connection.
+    preloaded are module names whose code is not traced (pyprobe.init()
+    without instrument_loaded_modules)."""
     if sys.version_info >= (3, 12) and hasattr(sys, 'monitoring'):
         engine = monitor
     else:
         engine = profile
     shim = core.Shim(sock, addr, token, shimdir, hello, welcome)
+    shim.preloaded = preloaded
     shim.start(engine)
     return shim
