@@ -33,9 +33,9 @@ type Matcher struct {
 	isFile     func(string) bool
 
 	mu       sync.RWMutex
-	verdicts map[codeKey]*Method // nil values are cached misses
-	intern   *interner           // shared by the Matchers made With this one
-	modMu    sync.RWMutex        // guards modules and files
+	verdicts map[codeKey]*Method   // nil values are cached misses
+	intern   *interner             // shared by the Matchers made With this one
+	modMu    sync.RWMutex          // guards modules and files
 	modules  map[string]derivation // by co_filename
 	files    map[string]bool       // isFile answers
 }
