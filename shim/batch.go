@@ -81,13 +81,13 @@ func (cn *conn) records(p []byte) error {
 			}
 			vid := order.Uint64(p)
 			p = p[8:]
+			value := cn.values[vid]
+			delete(cn.values, vid)
 			if id == 0 || id > uint64(pipeline.AttrConsumerID) {
 				invalid++
 				continue
 			}
-			ev.Kind, ev.AttrKey = pipeline.Attr, pipeline.AttrKey(id)
-			ev.Value = cn.values[vid]
-			delete(cn.values, vid)
+			ev.Kind, ev.AttrKey, ev.Value = pipeline.Attr, pipeline.AttrKey(id), value
 			if len(out) > 0 && len(out) == cap(out) {
 				sink.Submit(out)
 				out = sink.NewBatch()
