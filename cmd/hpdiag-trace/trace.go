@@ -11,6 +11,8 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/hpdiag/hpdiag-trace/conf"
+
 	"github.com/hpdiag/hpdiag-trace/pipeline"
 	"github.com/hpdiag/hpdiag-trace/shim"
 )
@@ -71,6 +73,14 @@ func runTrace(ctx context.Context, args []string, env *environment) int {
 		env.errorf("%s", err)
 		return exitUsage
 	}
+	if tf.mode == "ebpf" {
+		if err := customCodeNeedsShim(setup.points); err != nil {
+			env.errorf("%s", err)
+			return exitNoTrace
+		}
+		env.errorf("--mode ebpf: the eBPF engine is not available in this version; use --mode shim (or auto)")
+		return exitNoTrace
+	}
 	reportFile, origin := tf.report, "--report"
 	if reportFile == "" {
 		reportFile, origin = setup.config.Probe.ReportFile, setup.config.File+": [Probe] report_file"
@@ -89,13 +99,27 @@ func runTrace(ctx context.Context, args []string, env *environment) int {
 	return traceWithShim(ctx, &tf, setup, argv, reportFile, env, log)
 }
 
+// customCodeNeedsShim refuses points with custom code for the eBPF
+// engine: custom code is Python and runs inside the process, in the shim.
+func customCodeNeedsShim(points []*conf.Point) error {
+	for _, p := range points {
+		d := p.Detail
+		if d.BeforeCode == "" && d.AfterCode == "" {
+			continue
+		}
+		code := "before:code:" + d.BeforeCode
+		if d.BeforeCode == "" {
+			code = "after:code:" + d.AfterCode
+		}
+		return fmt.Errorf("%s:%d: point [%s] names custom code (%s), which runs inside the Python process and so needs the shim engine; use --mode shim (or auto), or remove the custom code from the point", p.File, p.Line, p.Name, code)
+	}
+	return nil
+}
+
 // checkTraceRequest refuses what this version cannot do before anything starts.
 func checkTraceRequest(tf *traceFlags, cmd []string, env *environment) (int, bool) {
 	switch tf.mode {
-	case "shim", "auto":
-	case "ebpf":
-		env.errorf("--mode ebpf: the eBPF engine is not available in this version; use --mode shim (or auto)")
-		return exitNoTrace, false
+	case "shim", "auto", "ebpf":
 	default:
 		env.errorf("--mode %q: unknown engine; use shim, ebpf or auto", tf.mode)
 		return exitUsage, false
