@@ -74,6 +74,7 @@ type verdictA struct {
 	// Before and After name the point's custom code (before:code,
 	// after:code); Inbound and Outbound are its detail flags, which tell
 	// the custom code's diag_arg where it goes.
+	Point    string `json:"point,omitempty"` // the point's name, for messages
 	Before   string `json:"before,omitempty"`
 	After    string `json:"after,omitempty"`
 	Inbound  bool   `json:"inbound,omitempty"`
@@ -229,6 +230,9 @@ func (cn *conn) verdict(payload []byte) error {
 		if m.Point != nil {
 			d := &m.Point.Detail
 			a.Before, a.After, a.Inbound, a.Outbound = d.BeforeCode, d.AfterCode, d.Inbound, d.Outbound
+			if a.Before != "" || a.After != "" {
+				a.Point = m.Point.Name
+			}
 			for _, spec := range m.Point.Detail.Args {
 				if spec.Name {
 					a.Args = append(a.Args, -1)

@@ -8,7 +8,7 @@ import sys
 
 # Everything is imported now: the bootstrap removes this package from
 # sys.modules and its directory from sys.path right after.
-from . import core, monitor, profile
+from . import builtin_code, core, custom, monitor, profile  # noqa: F401
 
 
 def start(sock, addr, token, shimdir, hello, welcome, preloaded=None):

@@ -8,8 +8,13 @@ Inbound (a WSGI callable, http.server): either header is read back as the
 request's inbound coloring, with its URI and the caller's address.
 """
 import types
+from _thread import get_ident
 
-from . import custom
+# custom.ATTR_* (custom imports this module, so they are repeated here).
+ATTR_URI = 1
+ATTR_INBOUND_COLORING = 4
+ATTR_REMOTE_IP = 5
+
 
 COLOR_HEADER = 'X-Mercury-Diag-HTTP-Color'
 TRACEPARENT = 'traceparent'
@@ -96,11 +101,11 @@ def _http_server_after(instance, location, value, code_dict):
     headers = instance.headers
     coloring = _coloring_from(location, headers.get(COLOR_HEADER), headers.get(TRACEPARENT))
     if coloring:
-        runner.attr(custom.ATTR_INBOUND_COLORING, coloring)
-        runner._note_inbound(custom.get_ident(), coloring)
-    runner.attr(custom.ATTR_URI, instance.path)
+        runner.attr(ATTR_INBOUND_COLORING, coloring)
+        runner._note_inbound(get_ident(), coloring)
+    runner.attr(ATTR_URI, instance.path)
     try:
-        runner.attr(custom.ATTR_REMOTE_IP, instance.client_address[0])
+        runner.attr(ATTR_REMOTE_IP, instance.client_address[0])
     except Exception:
         pass
     return None

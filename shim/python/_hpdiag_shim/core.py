@@ -238,7 +238,10 @@ class Shim(object):
     def rearm(self):
         """Forgets the code objects found unmatched, so that they are asked
         about again with the points added since."""
-        for key in [k for k, v in self.verdicts.items() if not v]:
+        # list() is one C call: no traced code runs while the dict is copied.
+        for key, v in list(self.verdicts.items()):
+            if v:
+                continue
             self.verdicts.pop(key, None)
             self.pins.pop(key, None)
         try:

@@ -15,10 +15,11 @@ the application.
 import binascii
 import os
 import sys
+import traceback
 import types
 from _thread import get_ident
 
-from . import names
+from . import builtin_code, names
 
 # Request attribute keys on the wire (shim/PROTOCOL.md, pipeline.AttrKey).
 ATTR_URI = 1
@@ -70,7 +71,6 @@ class Loader(object):
 
     def _load(self, name):
         if name.startswith('hpdiag.'):
-            from . import builtin_code
             mod = builtin_code.MODULES.get(name[len('hpdiag.'):])
             if mod is None:
                 raise CustomError('before:code/after:code %s: no such built-in custom code (the built-in ones are %s)'
@@ -442,8 +442,8 @@ class Runner(object):
             return
         more = '' if fn.failures < _MAX_LOGGED else ' (further failures of it are not logged)'
         try:
-            import traceback
-            tb = ''.join(traceback.format_exception(type(exc), exc, exc.__traceback__)[-4:])
+            # From the custom code's frame on: the shim's own is noise.
+            tb = ''.join(traceback.format_exception(type(exc), exc, exc.__traceback__.tb_next))
         except Exception:
             tb = ''
         self.log('warning', '%r: %s raised %s; the application was not affected%s\n%s'

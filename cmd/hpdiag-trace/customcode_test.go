@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hpdiag/hpdiag-trace/shim"
+)
+
+// hpdiagPath installs the hpdiag package into a new directory, for
+// PYTHONPATH: what `setup` puts into site-packages, without an interpreter
+// to change.
+func hpdiagPath(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := shim.InstallPackage(dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// runTracerEnv is runTracer with extra environment variables.
+func runTracerEnv(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(tracerBin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running %v: %v", args, err)
+	}
+	return result{code, out.String(), errb.String()}
+}
+
+// TestPyprobeConfKeysAndFailingCustomCode: auto_instrument = false traces
+// nothing before pyprobe.instrument(); error_on_duplicate_location raises
+// ValueError in the app; custom code that raises, or does not exist, is
+// logged by the tracer and the app's results are its own.
+func TestPyprobeConfKeysAndFailingCustomCode(t *testing.T) {
+	pkg := hpdiagPath(t)
+	for _, py := range interpreters(t) {
+		py := py
+		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
+			t.Parallel()
+			report := filepath.Join(t.TempDir(), "r.json")
+			r := runTracerEnv(t, "testdata/features", []string{"PYTHONPATH=" + pkg},
+				"-d", ".", "-c", "features.conf", "-p", "features.point", "--report", report, "--", py, "features.py")
+			if r.code != 0 {
+				t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+			}
+			want := "early\nearly\nboom 2 3\nduplicate: ValueError True\n"
+			if r.stdout != want {
+				t.Errorf("stdout %q, want %q", r.stdout, want)
+			}
+			for _, msg := range []string{
+				"custom_fct_before raised KeyError: 'custom code bug'; the application was not affected",
+				`File "custom_code/raises.py", line 2, in custom_fct_before`,
+				"custom code missing_file: custom_code/missing_file.py does not exist",
+			} {
+				if !strings.Contains(r.stderr, msg) {
+					t.Errorf("the tracer's log lacks %q:\n%s", msg, r.stderr)
+				}
+			}
+			if strings.Contains(r.stderr, "_hpdiag_shim") {
+				t.Errorf("the log shows the shim's own frames:\n%s", r.stderr)
+			}
+			got := map[string]int{}
+			for _, m := range readReport(t, report).Methods {
+				got[m.Module+"."+m.Method] = m.Count
+			}
+			if got["features.early"] != 1 || got["features.boom"] != 2 || len(got) != 2 {
+				t.Errorf("methods %v, want features.early 1 (after instrument() only) and features.boom 2", got)
+			}
+		})
+	}
+}
+
+// TestHTTPColoring: with points/http_coloring.point, http.client requests
+// carry X-Mercury-Diag-HTTP-Color and a W3C traceparent; the http.server
+// reading them makes inbound HTTP server requests named by their URI, the
+// 503 an error; the client calls are outbound calls to their URLs.
+func TestHTTPColoring(t *testing.T) {
+	for _, py := range interpreters(t) {
+		py := py
+		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
+			t.Parallel()
+			report := filepath.Join(t.TempDir(), "r.json")
+			r := runTracer(t, "testdata/features", "-p", "coloring.point", "--report", report, "--", py, "coloring.py")
+			if r.code != 0 {
+				t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+			}
+			want := "/a 200 color traceparent\n/fail 503 color traceparent\n"
+			if r.stdout != want {
+				t.Errorf("stdout %q, want %q (the server did not get the coloring headers)\n%s", r.stdout, want, r.stderr)
+			}
+			data, err := os.ReadFile(report)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rep struct {
+				ServerRequests []struct {
+					Name    string `json:"name"`
+					Type    string `json:"type"`
+					Count   int    `json:"count"`
+					Errors  int    `json:"errors"`
+					Inbound bool   `json:"inbound"`
+				} `json:"server_requests"`
+				Outbound []struct {
+					Target string `json:"target"`
+					Count  int    `json:"count"`
+				} `json:"outbound"`
+			}
+			if err := json.Unmarshal(data, &rep); err != nil {
+				t.Fatal(err)
+			}
+			srs := map[string]string{}
+			for _, sr := range rep.ServerRequests {
+				srs[sr.Name] = sr.Type
+				switch sr.Name {
+				case "/a", "/fail":
+					wantErr := 0
+					if sr.Name == "/fail" {
+						wantErr = 1
+					}
+					if sr.Type != "HTTP" || !sr.Inbound || sr.Count != 1 || sr.Errors != wantErr {
+						t.Errorf("server request %+v, want HTTP, inbound, 1 request, %d errors", sr, wantErr)
+					}
+				}
+			}
+			if srs["/a"] == "" || srs["/fail"] == "" {
+				t.Errorf("server requests %v, want /a and /fail", srs)
+			}
+			n := 0
+			for _, o := range rep.Outbound {
+				if strings.HasPrefix(o.Target, "http://127.0.0.1:") {
+					n += o.Count
+				}
+			}
+			if n != 2 {
+				t.Errorf("outbound %+v, want 2 calls to http://127.0.0.1:PORT", rep.Outbound)
+			}
+		})
+	}
+}
