@@ -152,3 +152,37 @@ func TestHTTPColoring(t *testing.T) {
 		})
 	}
 }
+
+// TestRequestsColoring: requests (and the urllib3 under it) add the
+// coloring headers too. It runs with the interpreters that have requests
+// installed; with CI=true, none having it fails the test.
+func TestRequestsColoring(t *testing.T) {
+	var with []string
+	for _, py := range interpreters(t) {
+		if exec.Command(py, "-c", "import requests, urllib3").Run() == nil {
+			with = append(with, py)
+		} else {
+			t.Logf("%s: no requests/urllib3 installed, not tested with it", py)
+		}
+	}
+	if len(with) == 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("no interpreter here has requests and urllib3, and CI=true")
+		}
+		t.Skip("no interpreter here has requests and urllib3")
+	}
+	for _, py := range with {
+		report := filepath.Join(t.TempDir(), "r.json")
+		r := runTracer(t, "testdata/features", "-p", "coloring.point", "--report", report, "--", py, "coloring_requests.py")
+		if r.code != 0 || r.stdout != "/r 200 color traceparent\n" {
+			t.Errorf("%s: exit %d stdout %q, want the coloring headers at the server\n%s", py, r.code, r.stdout, r.stderr)
+		}
+		got := map[string]int{}
+		for _, m := range readReport(t, report).Methods {
+			got[m.Module+"."+m.Class+"."+m.Method] = m.Count
+		}
+		if got["requests.sessions.Session.request"] != 1 || got["urllib3.connectionpool.HTTPConnectionPool.urlopen"] != 1 {
+			t.Errorf("%s: methods %v, want requests' and urllib3's outbound points once each", py, got)
+		}
+	}
+}
