@@ -149,3 +149,26 @@ func checkPyprobeRun(t *testing.T, how, stdout, report string) {
 		t.Errorf("%s: no server request /order/{id} (custom code's uri through uri_replace_pattern): %+v", how, rep.ServerRequests)
 	}
 }
+
+// TestPyprobeDummyFallback: without the hpdiag package the guide's dummy
+// pyprobe keeps the app running; under hpdiag-trace the points file (and
+// its custom code) still applies, the decorators do not.
+func TestPyprobeDummyFallback(t *testing.T) {
+	app, _ := filepath.Abs("testdata/pyprobe/app.py")
+	etc, _ := filepath.Abs("testdata/pyprobe/etc")
+	py := interpreters(t)[0]
+	out, err := exec.Command(py, app).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Warning: Cannot initialize HP Diagnostics Python Agent") ||
+		!strings.Contains(string(out), "handle ('/order/1;jsessionid=a', '200', 'str', 'original')") {
+		t.Fatalf("plain run without hpdiag: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	r := runTracer(t, dir, "-d", etc, "-c", "app_probe.conf", "-p", "app.point", "--report", "r.json", "--", py, app)
+	if r.code != 0 || !strings.Contains(r.stdout, "handle ('/order/1;jsessionid=a', 200, 'int', 'rewritten')") {
+		t.Fatalf("traced without hpdiag: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	rep := readReport(t, filepath.Join(dir, "r.json"))
+	if len(rep.Methods) != 1 || rep.Methods[0].Method != "handle" || rep.Methods[0].Count != 3 {
+		t.Errorf("methods %+v, want only handlers.handle, 3 calls", rep.Methods)
+	}
+}
