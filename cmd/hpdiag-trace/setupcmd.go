@@ -234,7 +234,11 @@ func setupInstall(plan setupPlan, sf *setupFlags, env *environment) int {
 	if err := recordInstalled(plan.home, files); err != nil {
 		return fail(err)
 	}
-	fmt.Fprintf(env.stdout, "%s done: %d files. Applications run by %s can now `from hpdiag import pyprobe`.\n", verb+"ation", len(files), plan.python)
+	done := "Installation"
+	if sf.update {
+		done = "Update"
+	}
+	fmt.Fprintf(env.stdout, "%s done: %d files. Applications run by %s can now `from hpdiag import pyprobe`.\n", done, len(files), plan.python)
 	return exitOK
 }
 
