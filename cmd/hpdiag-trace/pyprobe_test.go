@@ -78,14 +78,27 @@ func TestPyprobeAppInVenv(t *testing.T) {
 			if err := os.Mkdir(cwd, 0o755); err != nil {
 				t.Fatal(err)
 			}
+			tmp := t.TempDir() // where the collector's log goes (no log dir beside etc)
 			cmd := exec.Command(vpy, app)
 			cmd.Dir = cwd
-			cmd.Env = append(os.Environ(), "PYPROBE_CONFIG_DIR="+etc, "PYPROBE_BIN_DIR="+filepath.Join(home, "bin"))
+			cmd.Env = append(os.Environ(), "PYPROBE_CONFIG_DIR="+etc, "PYPROBE_BIN_DIR="+filepath.Join(home, "bin"), "TMPDIR="+tmp)
+			var appErr strings.Builder
+			cmd.Stderr = &appErr
 			out, err := cmd.Output()
 			if err != nil {
-				t.Fatalf("collector run: %v\n%s", err, out)
+				t.Fatalf("collector run: %v\n%s\n%s", err, out, appErr.String())
+			}
+			if appErr.Len() != 0 {
+				t.Errorf("the app's stderr is not its own under pyprobe.init(): %q", appErr.String())
 			}
 			checkPyprobeRun(t, "collector", string(out), filepath.Join(cwd, "report.json"))
+			logs, _ := filepath.Glob(filepath.Join(tmp, "hpdiag-collector-*.log"))
+			if len(logs) != 1 {
+				t.Fatalf("collector logs %v, want one", logs)
+			}
+			if data, _ := os.ReadFile(logs[0]); !strings.Contains(string(data), "report: report.json") || strings.Contains(string(data), "warning") {
+				t.Errorf("collector log %s:\n%s", logs[0], data)
+			}
 
 			r = runTracer(t, dir, "setup", "--remove", "--home", home, "--yes")
 			if r.code != 0 {
