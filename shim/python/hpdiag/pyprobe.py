@@ -160,6 +160,8 @@ def _send(points):
 
 
 def _flush_pending():
+    """At init(): sends the decorators' points made before it. Never raises
+    (a duplicate location is logged by the tracer)."""
     shim = _shim()
     if shim is None or not shim.armed:
         return
@@ -167,8 +169,6 @@ def _flush_pending():
     if points:
         try:
             _send(points)
-        except ValueError:
-            raise
         except Exception:
             pass
 
@@ -288,18 +288,21 @@ class PointList(object):
 def instrument(pl=None):
     """Instruments the points of pl, or (no argument) every point created so
     far and the points file's, when auto_instrument is false. Code that
-    already ran is traced from its next call."""
+    already ran is traced from its next call. Raises only ValueError, for a
+    duplicate location with error_on_duplicate_location."""
     shim = _shim()
-    if shim is None:
-        if pl is not None:
-            _state.pending.extend(pl.points[pl._sent:])
-            pl._sent = len(pl.points)
-        return
     if pl is not None:
         points = pl.points[pl._sent:]
         pl._sent = len(pl.points)
-        _send(points)
     else:
         points, _state.pending = _state.pending, []
+    if shim is None:
+        _state.pending.extend(points)  # for init()
+        return
+    try:
         _send(points)
-    shim.arm()
+        shim.arm()
+    except ValueError:
+        raise
+    except Exception:
+        pass  # the shim has stopped tracing and told the tracer why
