@@ -9,9 +9,10 @@ for hpdiag-trace (docs/api.md; the guide's chapter 3).
         pyprobe.shutdown()
 
 Under hpdiag-trace (the application was launched by it) init() returns at
-once: the tracer is already running. Otherwise init() starts the collector,
-bin_dir/hpdiag-trace collect, and traces this process for it; shutdown()
-ships what is left and has the collector write its outputs.
+once: the tracer is already running, and shutdown() only ships what is
+queued. Otherwise init() starts the collector, bin_dir/hpdiag-trace collect,
+and traces this process for it; shutdown() ships what is left and has the
+collector write its outputs.
 
 The decorators func_point, method_point and class_point and the PointList
 create capture points with the arguments of a points file section; they
@@ -86,12 +87,19 @@ def init(config_dir=None, bin_dir=None, config_file=None, point_file=None):
 
 
 def shutdown():
-    """Stops tracing, ships what is left and, when init() started the
-    collector, waits (up to 30 s) until it has written its outputs."""
+    """With the collector init() started: stops tracing, ships what is left
+    and waits (up to 30 s) until the collector has written its outputs.
+    Under hpdiag-trace: ships what is queued; tracing goes on until the
+    application exits, when hpdiag-trace writes the report (so a --single
+    script or a WSGI app that calls it loses nothing)."""
     shim = _shim()
+    owned = _state.owned
     if shim is not None:
         try:
-            shim.final('shutdown')
+            if owned is not None and shim is owned:
+                shim.final('shutdown')
+            else:
+                shim.recorder.flush()
         except Exception:
             pass
     proc, _state.collector = _state.collector, None
