@@ -186,3 +186,40 @@ func TestRequestsColoring(t *testing.T) {
 		}
 	}
 }
+
+// TestWSGIColoring: hpdiag.wsgi_inbound on a WSGI callable reads the
+// coloring from environ and names the request by its path and query.
+func TestWSGIColoring(t *testing.T) {
+	for _, py := range interpreters(t) {
+		report := filepath.Join(t.TempDir(), "r.json")
+		r := runTracer(t, "testdata/features", "-q", "-p", "wsgi.point", "--report", report, "--", py, "wsgi.py")
+		if r.code != 0 || r.stdout != "colored\n" {
+			t.Errorf("%s: exit %d stdout %q, want the coloring header in environ\n%s", py, r.code, r.stdout, r.stderr)
+			continue
+		}
+		data, err := os.ReadFile(report)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep struct {
+			ServerRequests []struct {
+				Name    string `json:"name"`
+				Type    string `json:"type"`
+				Count   int    `json:"count"`
+				Inbound bool   `json:"inbound"`
+			} `json:"server_requests"`
+		}
+		if err := json.Unmarshal(data, &rep); err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, sr := range rep.ServerRequests {
+			if sr.Name == "/w?x=1" {
+				found = sr.Type == "HTTP" && sr.Inbound && sr.Count == 1
+			}
+		}
+		if !found {
+			t.Errorf("%s: server requests %+v, want /w?x=1: HTTP, inbound, once", py, rep.ServerRequests)
+		}
+	}
+}
