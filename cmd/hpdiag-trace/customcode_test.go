@@ -223,3 +223,41 @@ func TestWSGIColoring(t *testing.T) {
 		}
 	}
 }
+
+// TestInstrumentLoadedModules: pyprobe.init() on its own (the collector)
+// leaves modules imported before it untraced unless instrument_loaded_modules.
+func TestInstrumentLoadedModules(t *testing.T) {
+	pkg := hpdiagPath(t)
+	app, _ := filepath.Abs("testdata/features/loaded.py")
+	etc, _ := filepath.Abs("testdata/features")
+	py := interpreters(t)[0]
+	for _, tt := range []struct {
+		conf string
+		want map[string]int
+	}{
+		{"loaded_off.conf", map[string]int{"late_mod.work": 1}},
+		{"loaded_on.conf", map[string]int{"early_mod.work": 1, "late_mod.work": 1}},
+	} {
+		dir := t.TempDir()
+		cmd := exec.Command(py, app, tt.conf)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "PYTHONPATH="+pkg, "PYPROBE_CONFIG_DIR="+etc,
+			"PYPROBE_BIN_DIR="+filepath.Dir(tracerBin), "TMPDIR="+dir)
+		out, err := cmd.CombinedOutput()
+		if err != nil || string(out) != "10 200\n" {
+			t.Fatalf("%s: %v\n%s", tt.conf, err, out)
+		}
+		got := map[string]int{}
+		for _, m := range readReport(t, filepath.Join(dir, "loaded.json")).Methods {
+			got[m.Module+"."+m.Method] = m.Count
+		}
+		if len(got) != len(tt.want) {
+			t.Errorf("%s: methods %v, want %v", tt.conf, got, tt.want)
+		}
+		for k, n := range tt.want {
+			if got[k] != n {
+				t.Errorf("%s: methods %v, want %v", tt.conf, got, tt.want)
+			}
+		}
+	}
+}
