@@ -175,7 +175,9 @@ class Shim(object):
         cid = v >> KIND_BITS
         cap = self.captures.get(cid)
         if cid in self.custom.by_cid and cap is not None:
-            binding = cap._bound(code, names.positional(code, frame.f_locals))
+            binding = cap.binding
+            if binding is None:
+                binding = cap._bound(code, names.positional(code, frame.f_locals))
             text, attrs = self.custom.enter(cid, code, frame, binding, tid,
                                             lambda: cap.value(code, frame.f_locals))
             self.recorder.add_value((v & _KIND_MASK) | ENTER_VALUE, tid, t,

@@ -263,10 +263,19 @@ def write_locals(frame, updates):
         for k, v in updates.items():
             proxy[k] = v
         return
-    import ctypes
+    global _locals_to_fast
+    if _locals_to_fast is None:
+        import ctypes
+        fn = ctypes.pythonapi.PyFrame_LocalsToFast
+        fn.argtypes = (ctypes.py_object, ctypes.c_int)
+        fn.restype = None
+        _locals_to_fast = fn
     d = frame.f_locals
     d.update(updates)
-    ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(0))
+    _locals_to_fast(frame, 0)
+
+
+_locals_to_fast = None  # PyFrame_LocalsToFast through ctypes, 3.8-3.12
 
 
 class Runner(object):
