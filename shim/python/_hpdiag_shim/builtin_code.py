@@ -98,6 +98,7 @@ def _http_server_after(instance, location, value, code_dict):
     if not value:
         return None
     runner = location._runner
+    runner.new_request(get_ident())
     headers = instance.headers
     coloring = _coloring_from(location, headers.get(COLOR_HEADER), headers.get(TRACEPARENT))
     if coloring:

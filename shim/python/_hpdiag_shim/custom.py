@@ -325,6 +325,7 @@ class Runner(object):
 
     def forget(self):
         self.by_cid.clear()
+        self.traces.clear()
         self.stacks.clear()
         self.pending.clear()
         self.busy.clear()
@@ -399,9 +400,16 @@ class Runner(object):
             text = fallback_value()
         return text, attrs
 
+    def new_request(self, tid):
+        """A request starts on thread tid: the coloring of the previous one
+        no longer applies to its outbound calls."""
+        self.traces.pop(tid, None)
+
     def _dict_attrs(self, fn, tid, d, attrs):
         limit = self.shim.value_limit
         uri = d.get('uri')
+        if uri is not None or fn.inbound:
+            self.new_request(tid)
         if uri is not None:
             attrs.append((ATTR_URI, names.text(uri, limit)))
         coloring = d.get('inbound_coloring')
@@ -429,6 +437,8 @@ class Runner(object):
                 break
         else:
             return
+        if not stack:
+            del self.stacks[tid]
         _, instance, result_dict, has_after = entry
         if not has_after or self.busy.get(tid):
             return
