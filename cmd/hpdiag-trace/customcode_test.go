@@ -88,7 +88,8 @@ func TestPyprobeConfKeysAndFailingCustomCode(t *testing.T) {
 // TestHTTPColoring: with points/http_coloring.point, http.client requests
 // carry X-Mercury-Diag-HTTP-Color and a W3C traceparent; the http.server
 // reading them makes inbound HTTP server requests named by their URI, the
-// 503 an error; the client calls are outbound calls to their URLs.
+// 503 an error; the client calls are outbound calls to their URLs; a call
+// made while serving a colored request carries its trace id.
 func TestHTTPColoring(t *testing.T) {
 	for _, py := range interpreters(t) {
 		py := py
@@ -99,7 +100,7 @@ func TestHTTPColoring(t *testing.T) {
 			if r.code != 0 {
 				t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 			}
-			want := "/a 200 color traceparent\n/fail 503 color traceparent\n"
+			want := "/a 200 color traceparent\n/fail 503 color traceparent\n/chain same trace\n"
 			if r.stdout != want {
 				t.Errorf("stdout %q, want %q (the server did not get the coloring headers)\n%s", r.stdout, want, r.stderr)
 			}
@@ -146,8 +147,8 @@ func TestHTTPColoring(t *testing.T) {
 					n += o.Count
 				}
 			}
-			if n != 2 {
-				t.Errorf("outbound %+v, want 2 calls to http://127.0.0.1:PORT", rep.Outbound)
+			if n != 4 {
+				t.Errorf("outbound %+v, want 4 calls to http://127.0.0.1:PORT (/a, /fail, /chain and /leaf)", rep.Outbound)
 			}
 		})
 	}
