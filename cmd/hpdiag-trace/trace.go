@@ -20,7 +20,9 @@ import (
 const traceSynopsis = `hpdiag-trace [flags] -- COMMAND [ARGS...]
        hpdiag-trace [flags] SCRIPT.py [ARGS...]
        hpdiag-trace check [flags]
-       hpdiag-trace map-uri [flags] URI...`
+       hpdiag-trace map-uri [flags] URI...
+       hpdiag-trace setup [--python PATH] [--home DIR] [--update | --remove] [--yes]
+       hpdiag-trace encode-password [PASSWORD]`
 
 // traceFlags are the flags of a tracing run.
 type traceFlags struct {
