@@ -37,6 +37,7 @@ class _State(object):
         self.owned = None      # the shim init() started (collector mode)
         self.initialized = False
         self.count = 0
+        self.error = None      # why init() could not start the collector
 
 
 _state = _State()
