@@ -257,29 +257,18 @@ func TestWithSharesMethods(t *testing.T) {
 	file := point("file", "^shop$", "", "^charge$")
 	api := point("api", "^shop$", "^Shop$", "^checkout$")
 	base := New([]*conf.Point{file}, Options{})
+	with := base.With([]*conf.Point{api})
 	tests := []struct {
 		name      string
 		m         *Matcher
 		code      CodeInfo
 		wantPoint string
 	}{
-		{"base file point", base, code("shop", "charge"), "file"},
-		{"base has no api point", base, code("shop", "Shop.checkout"), ""},
+		{"base: file point", base, code("shop", "charge"), "file"},
+		{"base: no api point", base, code("shop", "Shop.checkout"), ""},
+		{"with: file point", with, code("shop", "charge"), "file"},
+		{"with: api point", with, code("shop", "Shop.checkout"), "api"},
 	}
-	with := base.With([]*conf.Point{api})
-	tests = append(tests,
-		struct {
-			name      string
-			m         *Matcher
-			code      CodeInfo
-			wantPoint string
-		}{"with: file point", with, code("shop", "charge"), "file"},
-		struct {
-			name      string
-			m         *Matcher
-			code      CodeInfo
-			wantPoint string
-		}{"with: api point", with, code("shop", "Shop.checkout"), "api"})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := tt.m.Match(tt.code)

@@ -87,9 +87,6 @@ func (cn *conn) points(payload []byte) error {
 	if len(added) > 0 {
 		cn.api = append(cn.api, added...)
 		cn.matcher = cn.s.opts.Matcher.With(cn.api)
-		if cn.s.opts.OnPoints != nil {
-			cn.s.opts.OnPoints(cn.pid, added)
-		}
 		names := make([]string, len(added))
 		for i, p := range added {
 			names[i] = p.Name

@@ -84,9 +84,6 @@ type Options struct {
 	// Token authenticates the shims ("": a new random one). A collector
 	// started by pyprobe.init() is given the token its shim will send.
 	Token string
-	// OnPoints, if set, sees every point a process created in code and the
-	// tracer accepted (for the report's list of points and for tests).
-	OnPoints func(pid int32, points []*conf.Point)
 }
 
 // Server is the tracer's end of the shim engine: it accepts the shims'

@@ -122,3 +122,11 @@ func TestEncodePasswordCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestCollectNeedsToken: collect is pyprobe.init()'s; run by hand it says so.
+func TestCollectNeedsToken(t *testing.T) {
+	r := runTracerEnv(t, ".", []string{envCollectToken + "="}, "collect")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "pyprobe.init()") {
+		t.Errorf("exit %d stderr %q, want %d and a word on pyprobe.init()", r.code, r.stderr, exitUsage)
+	}
+}
