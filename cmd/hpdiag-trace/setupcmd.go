@@ -350,8 +350,13 @@ func setupRemove(home string, sf *setupFlags, env *environment) int {
 			env.errorf("setup --remove: %v; remove it by hand", err)
 			return exitInternal
 		}
-		for d := filepath.Dir(f); filepath.Base(d) != "site-packages" && filepath.Base(d) != "dist-packages" && d != filepath.Dir(d); d = filepath.Dir(d) {
+		// The package's own directories only: up to and including the
+		// hpdiag directory the file is in.
+		for d := filepath.Dir(f); d != filepath.Dir(d) && strings.Contains(d+string(filepath.Separator), string(filepath.Separator)+shim.PackageName+string(filepath.Separator)); d = filepath.Dir(d) {
 			dirs[d] = true
+			if filepath.Base(d) == shim.PackageName {
+				break
+			}
 		}
 	}
 	// Empty package directories, deepest first; __pycache__ goes with them.
