@@ -107,6 +107,9 @@ func TestPyprobeAppInVenv(t *testing.T) {
 			if out, err := exec.Command(vpy, "-c", "import hpdiag").CombinedOutput(); err == nil {
 				t.Errorf("hpdiag still importable after setup --remove:\n%s", out)
 			}
+			if left, _ := filepath.Glob(filepath.Join(venv, "lib", "python*", "site-packages", "hpdiag")); len(left) != 0 {
+				t.Errorf("setup --remove left %v", left)
+			}
 			if _, err := os.Stat(home); !os.IsNotExist(err) {
 				t.Errorf("home %s still there after --remove (%v)", home, err)
 			}
