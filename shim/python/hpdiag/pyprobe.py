@@ -206,6 +206,13 @@ def _function(obj):
     return obj
 
 
+def _code_name(f):
+    """The name the tracer sees: the code object's, even if the function
+    was renamed."""
+    code = getattr(f, '__code__', None)
+    return code.co_name if code is not None else f.__name__
+
+
 def func_point(**kws):
     """Decorator: a capture point for this module function, with the
     arguments of a points file section (layer, layer_type, detail, args)."""
@@ -213,7 +220,7 @@ def func_point(**kws):
         f = _function(fn)
         args = dict(kws)
         args.setdefault('module', _exact(f.__module__))
-        args.setdefault('method', _exact(f.__name__))
+        args.setdefault('method', _exact(_code_name(f)))
         _register(_new_point('func_point', args, _origin(f), kws.get('name')))
         return fn
     return decorate
@@ -226,7 +233,7 @@ def method_point(clazz=None, **kws):
         f = _function(fn)
         args = dict(kws)
         args.setdefault('module', _exact(f.__module__))
-        args.setdefault('method', _exact(f.__name__))
+        args.setdefault('method', _exact(_code_name(f)))
         cls = clazz or kws.get('class')
         if not cls:
             qual = getattr(f, '__qualname__', '')
