@@ -63,9 +63,6 @@ func (s *Session) newCode(h hdr, b []byte) {
 				v.Slots[c.arg] = int16(c.slot)
 			}
 		}
-		if d := cs.method.Point.Detail; d.BeforeCode != "" || d.AfterCode != "" {
-			s.warnf("point [%s] names custom code (before:code / after:code), which runs only inside the process: use --mode shim for it; the eBPF engine measures the calls without it", cs.method.Point.Name)
-		}
 	}
 	p.codes[h.code] = cs
 	if err := s.e1.putVerdict(bpf.E1Vkey{Tgid: h.tgid, Code: h.code}, &v); err != nil {

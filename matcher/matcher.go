@@ -34,7 +34,7 @@ type Matcher struct {
 
 	mu       sync.RWMutex
 	verdicts map[codeKey]*Method   // nil values are cached misses
-	methods  map[Method]*Method    // interned verdicts
+	intern   *interner             // shared by the Matchers made With this one
 	modMu    sync.RWMutex          // guards modules and files
 	modules  map[string]derivation // by co_filename
 	files    map[string]bool       // isFile answers
@@ -55,7 +55,7 @@ func New(points []*conf.Point, opts Options) *Matcher {
 		roots:    cleanRoots(opts.SysPath),
 		isFile:   opts.Stat,
 		verdicts: make(map[codeKey]*Method),
-		methods:  make(map[Method]*Method),
+		intern:   &interner{methods: make(map[Method]*Method)},
 		modules:  make(map[string]derivation),
 		files:    make(map[string]bool),
 	}
@@ -100,21 +100,56 @@ func (m *Matcher) Match(ci CodeInfo) *Method {
 	}
 	var verdict *Method
 	if selected {
-		verdict = m.intern(found)
+		verdict = m.intern.get(found)
 	}
 	m.verdicts[k] = verdict
 	return verdict
 }
 
-// intern returns the one *Method equal to meth. m.mu must be held.
-func (m *Matcher) intern(meth Method) *Method {
-	if v, ok := m.methods[meth]; ok {
+// interner holds the one *Method of each verdict value.
+type interner struct {
+	mu      sync.Mutex
+	methods map[Method]*Method
+}
+
+// get returns the one *Method equal to meth.
+func (in *interner) get(meth Method) *Method {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if v, ok := in.methods[meth]; ok {
 		return v
 	}
 	v := &meth
-	m.methods[meth] = v
+	in.methods[meth] = v
 	return v
 }
+
+// With returns a Matcher for m's points followed by extra (points created
+// in code by one process, through the pyprobe API). It has its own verdict
+// cache but shares m's options and interned Methods: a code object both
+// select resolves to the same *Method from either, so aggregates by pointer
+// stay whole. m is not changed.
+func (m *Matcher) With(extra []*conf.Point) *Matcher {
+	n := &Matcher{
+		points:     append([]*conf.Point{}, m.points...),
+		roots:      m.roots,
+		mainScript: m.mainScript,
+		isFile:     m.isFile,
+		verdicts:   make(map[codeKey]*Method),
+		intern:     m.intern,
+		modules:    make(map[string]derivation),
+		files:      make(map[string]bool),
+	}
+	for _, p := range extra {
+		if p != nil && p.Module != nil && p.Method != nil {
+			n.points = append(n.points, p)
+		}
+	}
+	return n
+}
+
+// Points are the points m applies, in order.
+func (m *Matcher) Points() []*conf.Point { return append([]*conf.Point{}, m.points...) }
 
 // resolve applies the points to a code object.
 func (m *Matcher) resolve(ci CodeInfo) (Method, bool) {

@@ -252,3 +252,39 @@ func TestMatchCachesDerivation(t *testing.T) {
 		t.Error("stat called for code with a module hint")
 	}
 }
+
+func TestWithSharesMethods(t *testing.T) {
+	file := point("file", "^shop$", "", "^charge$")
+	api := point("api", "^shop$", "^Shop$", "^checkout$")
+	base := New([]*conf.Point{file}, Options{})
+	with := base.With([]*conf.Point{api})
+	tests := []struct {
+		name      string
+		m         *Matcher
+		code      CodeInfo
+		wantPoint string
+	}{
+		{"base: file point", base, code("shop", "charge"), "file"},
+		{"base: no api point", base, code("shop", "Shop.checkout"), ""},
+		{"with: file point", with, code("shop", "charge"), "file"},
+		{"with: api point", with, code("shop", "Shop.checkout"), "api"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.m.Match(tt.code)
+			name := ""
+			if got != nil {
+				name = got.Point.Name
+			}
+			if name != tt.wantPoint {
+				t.Errorf("point %q, want %q", name, tt.wantPoint)
+			}
+		})
+	}
+	if base.Match(code("shop", "charge")) != with.Match(code("shop", "charge")) {
+		t.Error("the same verdict from base and With is not the same *Method")
+	}
+	if len(with.Points()) != 2 || len(base.Points()) != 1 {
+		t.Errorf("points: with %d, base %d", len(with.Points()), len(base.Points()))
+	}
+}

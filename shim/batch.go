@@ -15,6 +15,7 @@ const (
 	kindExit       = 2
 	kindExitExc    = 3
 	kindEnterValue = 5
+	kindAttr       = 6 // a request attribute: the first word's high bits are its key
 )
 
 // batch decodes a batch frame and submits its events: a header (u64
@@ -74,6 +75,27 @@ func (cn *conn) records(p []byte) error {
 		}
 		p = p[24:]
 		kind, id := w&(1<<kindBits-1), w>>kindBits
+		if kind == kindAttr {
+			if len(p) < 8 {
+				return errors.New("batch: truncated record")
+			}
+			vid := order.Uint64(p)
+			p = p[8:]
+			value := cn.values[vid]
+			delete(cn.values, vid)
+			if id == 0 || id > uint64(pipeline.AttrConsumerID) {
+				invalid++
+				continue
+			}
+			ev.Kind, ev.AttrKey, ev.Value = pipeline.Attr, pipeline.AttrKey(id), value
+			if len(out) > 0 && len(out) == cap(out) {
+				sink.Submit(out)
+				out = sink.NewBatch()
+			}
+			out = append(out, ev)
+			events++
+			continue
+		}
 		switch kind {
 		case kindEnter:
 			ev.Kind = pipeline.Enter

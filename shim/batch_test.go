@@ -93,8 +93,30 @@ func TestBatchDecoding(t *testing.T) {
 		{
 			name:   "unknown kind",
 			order:  binary.LittleEndian,
-			frames: []batchFrame{{words: []uint64{word(1, 6), 1, 1}}},
-			err:    "unknown record kind 6",
+			frames: []batchFrame{{words: []uint64{word(1, 7), 1, 1}}},
+			err:    "unknown record kind 7",
+		},
+		{
+			name:  "request attributes: the key in the high bits, the value by id",
+			order: binary.LittleEndian,
+			frames: []batchFrame{{values: map[uint64]string{1: "/order/1", 2: "503"}, words: []uint64{
+				word(1, kindEnter), 7, 100,
+				word(uint64(pipeline.AttrURI), kindAttr), 7, 101, 1,
+				word(uint64(pipeline.AttrHTTPStatus), kindAttr), 7, 102, 2,
+				word(1, kindExit), 7, 103,
+			}}},
+			want: []pipeline.Event{
+				{Kind: pipeline.Enter, PID: 42, TID: 7, Time: 100, Method: m1},
+				{Kind: pipeline.Attr, AttrKey: pipeline.AttrURI, PID: 42, TID: 7, Time: 101, Value: "/order/1"},
+				{Kind: pipeline.Attr, AttrKey: pipeline.AttrHTTPStatus, PID: 42, TID: 7, Time: 102, Value: "503"},
+				{Kind: pipeline.Exit, PID: 42, TID: 7, Time: 103, Method: m1},
+			},
+		},
+		{
+			name:    "an attribute key out of range is counted, not delivered",
+			order:   binary.LittleEndian,
+			frames:  []batchFrame{{values: map[uint64]string{1: "x"}, words: []uint64{word(0, kindAttr), 7, 1, 1, word(99, kindAttr), 7, 2, 1}}},
+			invalid: 2,
 		},
 		{
 			name:   "truncated record",
@@ -241,4 +263,22 @@ func frameBytes(kind byte, payload []byte) []byte {
 	var buf bytes.Buffer
 	_ = writeFrame(&buf, kind, payload)
 	return buf.Bytes()
+}
+
+// TestAttrKeysOnTheWire pins the attribute keys the Python side writes
+// (custom.py ATTR_*) to pipeline.AttrKey: changing either breaks the other.
+func TestAttrKeysOnTheWire(t *testing.T) {
+	tests := []struct {
+		key  pipeline.AttrKey
+		wire uint64
+	}{
+		{pipeline.AttrURI, 1}, {pipeline.AttrHTTPStatus, 2}, {pipeline.AttrHTTPStatusDesc, 3},
+		{pipeline.AttrInboundColoring, 4}, {pipeline.AttrRemoteIP, 5}, {pipeline.AttrOutbound, 7},
+		{pipeline.AttrServerPort, 8}, {pipeline.AttrConsumerID, 9},
+	}
+	for _, tt := range tests {
+		if uint64(tt.key) != tt.wire {
+			t.Errorf("AttrKey %d is %d on the wire (shim/PROTOCOL.md)", tt.key, tt.wire)
+		}
+	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/hpdiag/hpdiag-trace/conf"
 	"github.com/hpdiag/hpdiag-trace/matcher"
 )
 
@@ -42,6 +43,10 @@ type conn struct {
 	order   binary.ByteOrder
 	methods []*matcher.Method // by code id
 	values  map[uint64]string // captured values not yet claimed by a record
+	// matcher is the Server's, or the Server's With the points this
+	// process created in code (api).
+	matcher *matcher.Matcher
+	api     []*conf.Point
 }
 
 // verdictQ asks for a code object's verdict.
@@ -66,6 +71,14 @@ type verdictA struct {
 	IsMethod bool `json:"method,omitempty"`
 	// Module replaces args:name's doc string when the function has none.
 	Module string `json:"module,omitempty"`
+	// Before and After name the point's custom code (before:code,
+	// after:code); Inbound and Outbound are its detail flags, which tell
+	// the custom code's diag_arg where it goes.
+	Point    string `json:"point,omitempty"` // the point's name, for messages
+	Before   string `json:"before,omitempty"`
+	After    string `json:"after,omitempty"`
+	Inbound  bool   `json:"inbound,omitempty"`
+	Outbound bool   `json:"outbound,omitempty"`
 }
 
 // shimError is an internal failure a shim reports.
@@ -127,6 +140,7 @@ func (cn *conn) handshake(r *bufio.Reader) bool {
 	}
 	cn.order, _ = h.byteOrder()
 	cn.values = make(map[uint64]string)
+	cn.matcher = cn.s.opts.Matcher
 	cn.s.traced(cn, &h)
 	_ = cn.c.SetReadDeadline(time.Time{})
 	return true
@@ -173,6 +187,10 @@ func (cn *conn) handle(kind byte, payload []byte) error {
 	case frameGoodbye:
 		cn.s.sayGoodbye(cn)
 		return nil
+	case framePoints:
+		return cn.points(payload)
+	case frameLog:
+		return cn.logMessage(payload)
 	case frameError:
 		var e shimError
 		if err := json.Unmarshal(payload, &e); err != nil {
@@ -192,7 +210,7 @@ func (cn *conn) verdict(payload []byte) error {
 	if q.ID == 0 || q.ID > maxCodeIDs {
 		return fmt.Errorf("code id %d out of range", q.ID)
 	}
-	m := cn.s.opts.Matcher.Match(matcher.CodeInfo{
+	m := cn.matcher.Match(matcher.CodeInfo{
 		Filename:   q.File,
 		Qualname:   q.Qual,
 		Name:       q.Name,
@@ -210,6 +228,11 @@ func (cn *conn) verdict(payload []byte) error {
 		a.IsMethod = m.Class != ""
 		a.Module = m.Module
 		if m.Point != nil {
+			d := &m.Point.Detail
+			a.Before, a.After, a.Inbound, a.Outbound = d.BeforeCode, d.AfterCode, d.Inbound, d.Outbound
+			if a.Before != "" || a.After != "" {
+				a.Point = m.Point.Name
+			}
 			for _, spec := range m.Point.Detail.Args {
 				if spec.Name {
 					a.Args = append(a.Args, -1)

@@ -33,6 +33,12 @@ type welcome struct {
 	// Methods are the points' method patterns: the shim asks no verdict
 	// for a code object whose name none of them matches. Null: ask always.
 	Methods []string `json:"methods"`
+
+	// The [Probe] keys the pyprobe API honours (docs/api.md).
+	AutoInstrument          bool   `json:"auto_instrument"`
+	InstrumentLoadedModules bool   `json:"instrument_loaded_modules"`
+	ErrorOnDuplicate        bool   `json:"error_on_duplicate_location"`
+	CustomCodeDir           string `json:"custom_code_dir"`
 }
 
 // version returns "3.11.7", with the release level when not final

@@ -66,6 +66,24 @@ type Options struct {
 	// TempDir is where the Python files are extracted ("": the system's
 	// temporary directory).
 	TempDir string
+	// ManualInstrument is probe.conf auto_instrument = false: the shims
+	// trace nothing until the application calls pyprobe.instrument().
+	ManualInstrument bool
+	// InstrumentLoadedModules is probe.conf instrument_loaded_modules: a
+	// shim started by pyprobe.init() also traces code of the modules that
+	// were imported before init() (a launched one starts before them all).
+	InstrumentLoadedModules bool
+	// ErrorOnDuplicateLocation is probe.conf error_on_duplicate_location:
+	// a pyprobe point for a location that already has one raises ValueError
+	// in the application instead of a warning in the log.
+	ErrorOnDuplicateLocation bool
+	// CustomCodeDir is the directory of the points' custom code
+	// (before:code / after:code): the custom_code directory of the
+	// configuration directory.
+	CustomCodeDir string
+	// Token authenticates the shims ("": a new random one). A collector
+	// started by pyprobe.init() is given the token its shim will send.
+	Token string
 }
 
 // Server is the tracer's end of the shim engine: it accepts the shims'
@@ -116,11 +134,14 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		s.log = l
 	}
 	s.welcome = newWelcome(opts)
-	token := make([]byte, 16)
-	if _, err := rand.Read(token); err != nil {
-		return nil, fmt.Errorf("shim: making a token: %w", err)
+	s.token = opts.Token
+	if s.token == "" {
+		token := make([]byte, 16)
+		if _, err := rand.Read(token); err != nil {
+			return nil, fmt.Errorf("shim: making a token: %w", err)
+		}
+		s.token = hex.EncodeToString(token)
 	}
-	s.token = hex.EncodeToString(token)
 	dir, err := extract(opts.TempDir)
 	if err != nil {
 		return nil, fmt.Errorf("shim: %w", err)
@@ -154,6 +175,11 @@ func newWelcome(opts Options) welcome {
 		MaxRecords: opts.MaxQueued,
 		MaxValue:   opts.MaxValueLen,
 		TraceShim:  opts.TraceShimThreads,
+
+		AutoInstrument:          !opts.ManualInstrument,
+		InstrumentLoadedModules: opts.InstrumentLoadedModules,
+		ErrorOnDuplicate:        opts.ErrorOnDuplicateLocation,
+		CustomCodeDir:           opts.CustomCodeDir,
 	}
 	if w.IntervalMS <= 0 {
 		w.IntervalMS = DefaultBatchInterval.Milliseconds()
@@ -180,6 +206,22 @@ func (s *Server) Dir() string { return s.dir }
 
 // Addr is the address the Server listens on.
 func (s *Server) Addr() net.Addr { return s.ln.Addr() }
+
+// Token is the secret a shim's hello must carry.
+func (s *Server) Token() string { return s.token }
+
+// Traced returns how many interpreters were traced so far and how many of
+// them are still connected without having said goodbye.
+func (s *Server) Traced() (traced, open int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for cn := range s.conns {
+		if cn.state == stateTraced && !cn.goodbye {
+			open++
+		}
+	}
+	return s.stats.Processes, open
+}
 
 func (s *Server) acceptLoop() {
 	defer s.wg.Done()

@@ -17,9 +17,12 @@ const (
 	frameBatch    byte = 0x03
 	frameGoodbye  byte = 0x04
 	frameError    byte = 0x05
+	framePoints   byte = 0x06 // points created in code (pyprobe); answered by frameAccepted
+	frameLog      byte = 0x07 // a message for the tracer's log
 	frameSentinel byte = 0x7f // the Server's own marker connection (Wait)
 	frameWelcome  byte = 0x81
 	frameVerdict  byte = 0x82
+	frameAccepted byte = 0x83
 )
 
 // maxFrame bounds one frame. A shim ships a batch at least every interval

@@ -33,6 +33,10 @@ func runCheck(args []string, env *environment) int {
 		env.errorf("%s: [Probe] report_file: %s", s.config.File, err)
 		return exitUsage
 	}
+	if err := checkCustomCode(s.points, s.customCode); err != nil {
+		env.errorf("%s", err)
+		return exitUsage
+	}
 	if s.config.File == "" {
 		fmt.Fprintln(env.stdout, "probe.conf: none found, the guide's defaults apply")
 	}

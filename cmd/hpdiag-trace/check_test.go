@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -42,5 +43,53 @@ func TestCheck(t *testing.T) {
 				t.Errorf("stdout %q lacks %q", r.stdout, tt.wantOut)
 			}
 		})
+	}
+}
+
+// TestCheckCustomCode: check finds the custom code files the points name,
+// as the shim will: in custom_code of the configuration directory, dotted
+// names in sub-directories with an __init__.py, hpdiag.* built in.
+func TestCheckCustomCode(t *testing.T) {
+	tests := []struct {
+		name, dir, point string
+		wantCode         int
+		wantErr          string
+	}{
+		{"present, in a sub-directory too", "testdata/pyprobe/etc", "app.point", exitOK, ""},
+		{"built-in", "testdata/features", "coloring.point", exitOK, ""},
+		{"missing", "testdata/features", "features.point", exitUsage, "features.point:1: point [boom]: after:code:missing_file: custom_code/missing_file.py does not exist"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runTracer(t, tt.dir, "check", "-d", ".", "-p", tt.point)
+			if r.code != tt.wantCode || !strings.Contains(r.stderr, tt.wantErr) {
+				t.Errorf("exit %d stderr %q, want %d and %q", r.code, r.stderr, tt.wantCode, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestBuiltinCustomCodeNames keeps the names check accepts equal to the
+// shim's MODULES.
+func TestBuiltinCustomCodeNames(t *testing.T) {
+	src, err := os.ReadFile("../../shim/python/_hpdiag_shim/builtin_code.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := string(src[strings.Index(string(src), "MODULES = {"):])
+	got := map[string]bool{}
+	for _, line := range strings.Split(body, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "'") {
+			got[strings.Split(line, "'")[1]] = true
+		}
+	}
+	if len(got) != len(builtinCustomCode) {
+		t.Errorf("builtin_code.py MODULES %v, check knows %v", got, builtinCustomCode)
+	}
+	for n := range got {
+		if !builtinCustomCode[n] {
+			t.Errorf("check does not know hpdiag.%s", n)
+		}
 	}
 }

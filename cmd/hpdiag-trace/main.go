@@ -5,6 +5,8 @@
 //	hpdiag-trace [flags] -- python app.py args   launch and trace
 //	hpdiag-trace check [flags]                   validate probe.conf and points
 //	hpdiag-trace map-uri [flags] URI...          try uri_replace_pattern
+//	hpdiag-trace setup [flags]                   install hpdiag into a Python, create the home
+//	hpdiag-trace encode-password                 a salted hash for [Probe] password
 //	hpdiag-trace version
 //
 // See docs/cli.md for every flag and the exit codes.
@@ -28,6 +30,7 @@ func main() {
 	env := &environment{
 		stdout: os.Stdout,
 		stderr: os.Stderr,
+		stdin:  os.Stdin,
 		getenv: os.Getenv,
 		goos:   runtime.GOOS,
 	}
@@ -38,6 +41,7 @@ func main() {
 // tests can run the CLI in-process.
 type environment struct {
 	stdout, stderr io.Writer
+	stdin          io.Reader
 	getenv         func(string) string
 	goos           string
 }
@@ -53,6 +57,12 @@ func run(ctx context.Context, args []string, env *environment) int {
 			return runCheck(args[1:], env)
 		case "map-uri":
 			return runMapURI(args[1:], env)
+		case "setup":
+			return runSetup(args[1:], env)
+		case "encode-password":
+			return runEncodePassword(args[1:], env)
+		case "collect":
+			return runCollect(ctx, args[1:], env)
 		case "version", "--version":
 			fmt.Fprintf(env.stdout, "hpdiag-trace %s %s/%s\n", version, runtime.GOOS, runtime.GOARCH)
 			return exitOK

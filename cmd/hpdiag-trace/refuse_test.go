@@ -24,6 +24,7 @@ func TestRefusedBeforeLaunch(t *testing.T) {
 		{"no points", []string{"-p", "testdata/apps/empty.point", "--"}, exitUsage, "no points defined"},
 		{"missing points file", []string{"-p", "testdata/apps/none.point", "--"}, exitUsage, "none.point"},
 		{"config dir missing", []string{"-d", "/nonexistent", "-p", "testdata/apps/exit.point", "--"}, exitUsage, "not a directory"},
+		{"custom code needs the shim", []string{"--mode", "ebpf", "-d", "testdata/pyprobe/etc", "-p", "app.point", "--"}, exitNoTrace, "app.point:1: point [handle] names custom code (before:code:rewrite_args), which runs inside the Python process and so needs the shim engine"},
 		{"ebpf not available", []string{"--mode", "ebpf", "-p", "testdata/apps/exit.point", "--"}, exitNoTrace, "--mode shim"},
 		{"unknown mode", []string{"--mode", "magic", "-p", "testdata/apps/exit.point", "--"}, exitUsage, "unknown engine"},
 		{"unknown flag", []string{"--frobnicate", "-p", "testdata/apps/exit.point", "--"}, exitUsage, "see hpdiag-trace -h"},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/sirupsen/logrus"
 
@@ -16,6 +17,9 @@ type setup struct {
 	pointsFile string
 	config     *conf.Config
 	points     []*conf.Point
+	// customCode is the custom_code directory of the configuration
+	// directory, where before:code / after:code files are looked up.
+	customCode string
 }
 
 // loadSetup finds and reads probe.conf and the points file the flags name,
@@ -29,7 +33,7 @@ func loadSetup(cf configFlags, env *environment, log logrus.FieldLogger, wantPoi
 	}
 	dirs := conf.ResolveDirs(cf.configDir, cf.binDir, env.getenv, env.goos)
 	warn := func(w *conf.Error) { log.Warn(w.Error()) }
-	s := &setup{config: conf.Defaults()}
+	s := &setup{config: conf.Defaults(), customCode: filepath.Join(dirs.ConfigDir, "custom_code")}
 	name := cf.config
 	if name == "" {
 		name = "probe.conf"

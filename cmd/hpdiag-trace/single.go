@@ -8,8 +8,11 @@ import (
 
 // singleRunner runs a script the way the guide's --single does: imported as
 // a module named by its file stem (so points name it by that stem), then its
-// main() is called and its return value becomes the exit status. A script
-// without a top-level main() runs as __main__, as it would without --single.
+// main() is called and its return value becomes the exit status. main() may
+// be defined inside module-level if/try/with blocks, as in the guide's
+// pattern of a main script (try: def main() ... finally: pyprobe.shutdown()).
+// A script without a module-level main() runs as __main__, as it would
+// without --single.
 // It is passed with -c, so sys.argv and sys.path[0] are set back to what a
 // plain `python SCRIPT ARGS` gives.
 const singleRunner = `import ast, importlib.util, os, sys
@@ -18,9 +21,19 @@ sys.argv = sys.argv[1:]
 sys.path[0] = os.path.dirname(os.path.abspath(script))
 with open(script, "rb") as f:
     source = f.read()
-defines_main = any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "main"
-                   for node in ast.parse(source, script).body)
-del ast, f, source
+def _defines_main(body):
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if node.name == "main":
+                return True
+        elif not isinstance(node, ast.ClassDef):
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                block = getattr(node, field, None)
+                if isinstance(block, list) and _defines_main(block):
+                    return True
+    return False
+defines_main = _defines_main(ast.parse(source, script).body)
+del ast, f, source, _defines_main
 if not defines_main:
     import runpy
     runpy.run_path(script, run_name="__main__")

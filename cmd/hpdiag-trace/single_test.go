@@ -20,6 +20,8 @@ func TestSingle(t *testing.T) {
 	}{
 		{"main() called, stem is the module", "withmain.py", "withmain.point", []string{"a", "b"}, 3,
 			"name withmain argv ['a', 'b'] path0 True\n", map[string]int{"main": 1, "helper": 2}},
+		{"main() inside try/finally, as the guide writes a main script", "trymain.py", "trymain.point", nil, 0,
+			"finally\nname trymain helper 2\n", map[string]int{"main": 1, "helper": 1}},
 		{"script without main() runs", "nomain.py", "nomain.point", nil, 0,
 			"steps 10\n", map[string]int{"step": 4}},
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/hpdiag/hpdiag-trace/conf"
-	"github.com/hpdiag/hpdiag-trace/matcher"
+
 	"github.com/hpdiag/hpdiag-trace/pipeline"
 	"github.com/hpdiag/hpdiag-trace/shim"
 )
@@ -20,7 +20,9 @@ import (
 const traceSynopsis = `hpdiag-trace [flags] -- COMMAND [ARGS...]
        hpdiag-trace [flags] SCRIPT.py [ARGS...]
        hpdiag-trace check [flags]
-       hpdiag-trace map-uri [flags] URI...`
+       hpdiag-trace map-uri [flags] URI...
+       hpdiag-trace setup [--python PATH] [--home DIR] [--update | --remove] [--yes]
+       hpdiag-trace encode-password [PASSWORD]`
 
 // traceFlags are the flags of a tracing run.
 type traceFlags struct {
@@ -79,6 +81,12 @@ func runTrace(ctx context.Context, args []string, env *environment) int {
 		env.errorf("%s", err)
 		return exitUsage
 	}
+	if tf.mode == "ebpf" || tf.pid != 0 {
+		if err := customCodeNeedsShim(setup.points); err != nil {
+			env.errorf("%s", err)
+			return exitNoTrace
+		}
+	}
 	reportFile, origin := tf.report, "--report"
 	if reportFile == "" {
 		reportFile, origin = setup.config.Probe.ReportFile, setup.config.File+": [Probe] report_file"
@@ -120,6 +128,23 @@ func chooseEngine(tf *traceFlags, setup *setup, env *environment, log logrus.Fie
 		}
 	}
 	return "ebpf"
+}
+
+// customCodeNeedsShim refuses points with custom code for the eBPF
+// engine: custom code is Python and runs inside the process, in the shim.
+func customCodeNeedsShim(points []*conf.Point) error {
+	for _, p := range points {
+		d := p.Detail
+		if d.BeforeCode == "" && d.AfterCode == "" {
+			continue
+		}
+		code := "before:code:" + d.BeforeCode
+		if d.BeforeCode == "" {
+			code = "after:code:" + d.AfterCode
+		}
+		return fmt.Errorf("%s:%d: point [%s] names custom code (%s), which runs inside the Python process and so needs the shim engine; use --mode shim (or auto), or remove the custom code from the point", p.File, p.Line, p.Name, code)
+	}
+	return nil
 }
 
 // checkTraceRequest refuses what this version cannot do before anything starts.
@@ -242,21 +267,7 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pipe := pipeline.New(pipeline.Options{
-		Config:  setup.config,
-		Log:     log,
-		ProbeID: probeID(setup),
-		Engine:  "shim",
-	})
-	pipe.Start(ctx)
-	m := matcher.New(setup.points, matcher.Options{})
-	srv, err := shim.Start(ctx, shim.Options{
-		Matcher:          m,
-		Points:           setup.points,
-		Sink:             pipe,
-		Log:              log,
-		TraceShimThreads: setup.config.Probe.InstrumentPyprobeThreads,
-	})
+	pipe, srv, err := startShimEngine(ctx, setup, log, "")
 	if err != nil {
 		env.errorf("cannot start the shim engine: %s", err)
 		return exitInternal

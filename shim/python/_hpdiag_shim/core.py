@@ -6,8 +6,8 @@ import re
 import sys
 import weakref
 
-from . import forking, names, wire
-from .recorder import ENTER, ENTER_VALUE, KIND_BITS, PACK3, PACK4, Recorder
+from . import custom, forking, names, wire
+from .recorder import ATTR, ENTER, ENTER_VALUE, EXIT, EXIT_EXC, KIND_BITS, PACK3, PACK4, Recorder
 
 _KIND_MASK = ~((1 << KIND_BITS) - 1)  # clears the kind bits of a word
 CAPTURE = 4  # verdict bit: the code captures a value on Enter
@@ -52,7 +52,14 @@ class Shim(object):
         self.shim_prefix = os.path.join(os.path.normcase(shimdir), '')
         self.trace_shim = bool(welcome.get('trace_shim'))
         self.value_limit = int(welcome.get('max_value') or 512)
-        self.name_ok = _name_filter(welcome.get('methods'))
+        self.patterns = welcome.get('methods')
+        self.name_ok = _name_filter(self.patterns)
+        # The [Probe] keys the pyprobe API honours.
+        self.armed = welcome.get('auto_instrument', True) is not False
+        self.error_on_duplicate = bool(welcome.get('error_on_duplicate_location'))
+        self.preloaded = None  # module names loaded before pyprobe.init()
+        self.api_points = []   # points created in code, as sent
+        self.custom = custom.Runner(self, welcome.get('custom_code_dir'))
         interval = (welcome.get('interval_ms') or 50) / 1000.0
         max_records = int(welcome.get('max_records') or 1000000)
         self.recorder = Recorder(self.conn, interval, max_records, self.fail)
@@ -83,6 +90,9 @@ class Shim(object):
                                 after_in_parent=self._after_parent,
                                 after_in_child=self._after_child)
         self.tracing = True
+        # The pyprobe API (hpdiag.pyprobe, installed by hpdiag-trace setup)
+        # finds the shim of this process here.
+        sys._hpdiag_trace_shim = self
         try:
             switch_on, args = self.engine.prepare()
             calls = self._open_calls(sys._getframe(0))
@@ -100,7 +110,11 @@ class Shim(object):
 
     def first_sight(self, code, frame):
         """The verdict for a code object not seen before (0: not traced)."""
+        if not self.armed:
+            return 0  # asked again once pyprobe.instrument() arms the shim
         if not self.tracing:
+            v = 0
+        elif self.preloaded is not None and frame.f_globals.get('__name__') in self.preloaded:
             v = 0
         elif not self.trace_shim and os.path.normcase(code.co_filename).startswith(self.shim_prefix):
             v = 0
@@ -135,9 +149,10 @@ class Shim(object):
             if reply.get('match'):
                 v = cid << KIND_BITS
                 indexes = reply.get('args')
-                if indexes:
+                has_custom = self.custom.prepare(cid, reply, module, qual, code)
+                if indexes or has_custom:
                     self.captures[cid] = names.Capture(
-                        [int(i) for i in indexes], bool(reply.get('method')),
+                        [int(i) for i in indexes or ()], bool(reply.get('method')),
                         reply.get('module') or module, self.value_limit)
                     v |= CAPTURE
             if v or self.keep_unmatched:
@@ -155,11 +170,86 @@ class Shim(object):
         verdicts[key] = v
 
     def capture(self, code, frame, v, tid, t):
-        """Records an Enter with the value the code's point captures."""
-        cap = self.captures.get(v >> KIND_BITS)
+        """Records an Enter with the value the code's point captures, after
+        running its before:code if it has one."""
+        cid = v >> KIND_BITS
+        cap = self.captures.get(cid)
+        if cid in self.custom.by_cid and cap is not None:
+            binding = cap.binding
+            if binding is None:
+                binding = cap._bound(code, names.positional(code, frame.f_locals))
+            text, attrs = self.custom.enter(cid, code, frame, binding, tid,
+                                            lambda: cap.value(code, frame.f_locals))
+            self.recorder.add_value((v & _KIND_MASK) | ENTER_VALUE, tid, t,
+                                    text.encode('utf-8', 'replace'))
+            for key, value in attrs:
+                self.record_attr(key, tid, value)
+            return
         text = cap.value(code, frame.f_locals) if cap is not None else ''
         self.recorder.add_value((v & _KIND_MASK) | ENTER_VALUE, tid, t,
                                 text.encode('utf-8', 'replace'))
+
+    def exit_slow(self, v, tid, value, exc):
+        """Records the Exit of a code object with a captured value or custom
+        code, after running its after:code."""
+        cid = v >> KIND_BITS
+        if cid in self.custom.by_cid:
+            self.custom.exit(cid, tid, value)
+        w = (v & _KIND_MASK) | (EXIT_EXC if exc else EXIT)
+        self.recorder.add_word(w, tid, forking.now())
+
+    def record_attr(self, key, tid, value):
+        """Records a request attribute for the call open on thread tid."""
+        if not isinstance(value, str):
+            value = names.text(value, self.value_limit)
+        self.recorder.add_value((key << KIND_BITS) | ATTR, tid, forking.now(),
+                                value.encode('utf-8', 'replace'))
+
+    def log(self, level, message):
+        """Sends a message to the tracer's log (never to the app's stdio)."""
+        try:
+            body = wire._encode({'level': level, 'message': str(message)}).encode('utf-8', 'replace')
+            if self.conn.lock.acquire(True, 5.0):
+                try:
+                    self.conn.send(wire.LOG, body)
+                finally:
+                    self.conn.lock.release()
+        except Exception:
+            pass
+
+    # The pyprobe API.
+
+    def add_points(self, points):
+        """Sends points created in code; returns the tracer's answer."""
+        reply = self.conn.request(wire.POINTS, {'points': points}, wire.ACCEPTED)
+        self.api_points.extend(points)
+        methods = reply.get('methods') or []
+        if methods and self.patterns is not None:
+            self.patterns = list(self.patterns) + list(methods)
+            self.name_ok = _name_filter(self.patterns)
+        if methods:
+            self.rearm()
+        return reply
+
+    def arm(self):
+        """pyprobe.instrument() with auto_instrument = false: trace from now."""
+        if not self.armed:
+            self.armed = True
+            self.rearm()
+
+    def rearm(self):
+        """Forgets the code objects found unmatched, so that they are asked
+        about again with the points added since."""
+        # list() is one C call: no traced code runs while the dict is copied.
+        for key, v in list(self.verdicts.items()):
+            if v:
+                continue
+            self.verdicts.pop(key, None)
+            self.pins.pop(key, None)
+        try:
+            self.engine.rearm()
+        except Exception as exc:
+            self.log('warning', 'cannot re-arm the engine: %r' % (exc,))
 
     # Failures and the end.
 
@@ -180,6 +270,11 @@ class Shim(object):
             pass
 
     def stop_tracing(self):
+        if getattr(sys, '_hpdiag_trace_shim', None) is self:
+            try:
+                del sys._hpdiag_trace_shim
+            except AttributeError:
+                pass
         if not self.tracing:
             return
         self.tracing = False
@@ -245,6 +340,7 @@ class Shim(object):
         self.verdicts.clear()
         self.pins.clear()
         self.captures.clear()
+        self.custom.forget()
         self.cids = itertools.count(1)
         try:
             conn = wire.Conn(wire.connect(self.addr))
@@ -261,6 +357,13 @@ class Shim(object):
             conn.close()
             return
         self.recorder.start(self.engine.thread_setup if self.trace_shim else None)
+        if self.api_points:
+            try:
+                points, self.api_points = self.api_points, []
+                self.add_points(points)
+            except Exception as exc:
+                self.fail('sending the points created in code again: %r' % (exc,))
+                return
         # The child continues the forking thread's calls (see start()).
         try:
             calls = self._open_calls(sys._getframe(0))

@@ -80,6 +80,11 @@ class Engine(object):
     def resumed(self, code):
         self.instrument(code)
 
+    def rearm(self):
+        """Code objects answered DISABLE get PY_START again (points were
+        added): sys.monitoring.restart_events()."""
+        self.mon.restart_events()
+
 
 def _make_callbacks(shim, engine):
     mon = sys.monitoring
@@ -94,6 +99,7 @@ def _make_callbacks(shim, engine):
     overflow = rec.overflow
     first_sight = shim.first_sight
     capture = shim.capture
+    exit_slow = shim.exit_slow
     instrument = engine.instrument
     fail = shim.fail
 
@@ -137,7 +143,9 @@ def _make_callbacks(shim, engine):
     def on_exit(code, offset, value):
         try:
             v = get(id(code))
-            if v:
+            if v and v & _CAPTURE:
+                exit_slow(v, get_ident(), value, False)
+            elif v:
                 w = (v & _MASK) | EXIT
                 if len(buf) < high:
                     add(PACK3(w, get_ident(), perf_counter_ns()))
@@ -151,7 +159,9 @@ def _make_callbacks(shim, engine):
     def on_unwind(code, offset, exc):
         try:
             v = get(id(code))
-            if v:
+            if v and v & _CAPTURE:
+                exit_slow(v, get_ident(), None, type(exc) is not GeneratorExit)
+            elif v:
                 w = (v & _MASK) | (EXIT if type(exc) is GeneratorExit else EXIT_EXC)
                 if len(buf) < high:
                     add(PACK3(w, get_ident(), perf_counter_ns()))

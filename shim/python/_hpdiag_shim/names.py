@@ -201,6 +201,8 @@ class Capture(object):
         """The captured text: args:n counts positional arguments after the
         instance or class; args:name is str(instance), else the doc string,
         else the module name (the guide, chapter 6)."""
+        if not self.indexes:
+            return ''  # a point with custom code and no args:n
         args = positional(code, f_locals)
         binding = self._bound(code, args)
         rest = args[1:] if binding in (INSTANCE, CLASS) else args

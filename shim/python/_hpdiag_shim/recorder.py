@@ -19,6 +19,7 @@ ENTER = 1
 EXIT = 2
 EXIT_EXC = 3
 ENTER_VALUE = 5
+ATTR = 6  # a request attribute; the key in the high bits, a value id
 KIND_BITS = 3
 
 # Records in the interpreter's byte order (the hello says which).
@@ -112,6 +113,16 @@ class Recorder(object):
         rec = PACK4(word, tid, t, vid)
         if len(buf) < self.high:
             buf.frombytes(rec)
+        else:
+            self.overflow(rec)
+
+    def add_word(self, word, tid, t):
+        """Records a three-word record (an Exit) from the slow path."""
+        if self.closed:
+            return
+        rec = PACK3(word, tid, t)
+        if len(self.buf) < self.high:
+            self.buf.frombytes(rec)
         else:
             self.overflow(rec)
 

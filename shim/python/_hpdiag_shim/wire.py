@@ -11,8 +11,11 @@ VERDICT_Q = 2
 BATCH = 3
 GOODBYE = 4
 ERROR = 5
+POINTS = 6
+LOG = 7
 WELCOME = 0x81
 VERDICT = 0x82
+ACCEPTED = 0x83
 
 _HDR = struct.Struct('<IB')
 _encode = json.JSONEncoder(separators=(',', ':')).encode
