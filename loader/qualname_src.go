@@ -13,11 +13,15 @@ import (
 // the process once, through /proc/PID/root so that containers work.
 type sourceIndex struct {
 	pid   int
+	cwd   string              // the process's working directory, for relative co_filenames
 	files map[string][]string // lines by co_filename; nil when unreadable
 }
 
+// newSourceIndex reads pid's working directory now: a short-lived process
+// may be gone by the time its code objects are resolved.
 func newSourceIndex(pid int) *sourceIndex {
-	return &sourceIndex{pid: pid, files: make(map[string][]string)}
+	cwd, _ := os.Readlink("/proc/" + strconv.Itoa(pid) + "/cwd")
+	return &sourceIndex{pid: pid, cwd: cwd, files: make(map[string][]string)}
 }
 
 // qualname returns the qualified name of the function named name whose
@@ -71,18 +75,23 @@ func (x *sourceIndex) lines(file string) []string {
 	}
 	var lines []string
 	path := file
-	if !filepath.IsAbs(path) {
-		if cwd, err := os.Readlink("/proc/" + strconv.Itoa(x.pid) + "/cwd"); err == nil {
-			path = filepath.Join(cwd, path)
-		}
+	if !filepath.IsAbs(path) && x.cwd != "" {
+		path = filepath.Join(x.cwd, path)
 	}
-	if f, err := os.Open(filepath.Join("/proc", strconv.Itoa(x.pid), "root", path)); err == nil {
+	// Through the process's root (a container), else as the tracer sees it
+	// (the process may have exited).
+	for _, p := range []string{filepath.Join("/proc", strconv.Itoa(x.pid), "root", path), path} {
+		f, err := os.Open(p)
+		if err != nil {
+			continue
+		}
 		sc := bufio.NewScanner(f)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
 			lines = append(lines, sc.Text())
 		}
 		f.Close()
+		break
 	}
 	x.files[file] = lines
 	return lines

@@ -129,10 +129,20 @@ func (s *Session) Trace(pid int, interp *Interpreter) error {
 	if err := s.e1.configure(pid, t, 0, false, true); err != nil {
 		return err
 	}
-	s.procs[uint32(pid)] = &traced{pid: pid, target: t, codes: map[uint64]*codeState{}}
+	s.procs[uint32(pid)] = newTraced(pid, t)
 	s.stats.Processes++
 	s.setProcess(pid, interp)
 	return nil
+}
+
+// newTraced starts the state of a traced process; what may be gone when the
+// process has exited is read now.
+func newTraced(pid int, t *target) *traced {
+	p := &traced{pid: pid, target: t, codes: map[uint64]*codeState{}}
+	if t != nil && t.layout.Code.Qualname == pyframes.Absent {
+		p.src = newSourceIndex(pid)
+	}
+	return p
 }
 
 // Attach starts tracing a running process: it installs the eval_frame
@@ -150,7 +160,7 @@ func (s *Session) Attach(pid int, interp *Interpreter) error {
 			return err
 		}
 	}
-	p := &traced{pid: pid, target: t, codes: map[uint64]*codeState{}}
+	p := newTraced(pid, t)
 	if t.proc.L.Flags&layoutHook != 0 {
 		if err := s.hookAll(p, interp.Bias, true); err != nil {
 			p.close()
@@ -219,7 +229,7 @@ func (s *Session) forked(h hdr, b []byte) {
 	if !ok || parent == nil {
 		return
 	}
-	child := &traced{pid: int(ev.Child), target: parent.target, codes: map[uint64]*codeState{}}
+	child := newTraced(int(ev.Child), parent.target)
 	s.procs[ev.Child] = child
 	if child.target != nil {
 		s.stats.Processes++
@@ -260,7 +270,7 @@ func (s *Session) execed(h hdr) {
 		s.warnf("pid %d runs %s, which cannot be traced: %v", pid, exe, err)
 		return
 	}
-	next.target = t
+	s.procs[h.tgid] = newTraced(pid, t)
 	s.stats.Processes++
 	s.setProcess(pid, interp)
 }

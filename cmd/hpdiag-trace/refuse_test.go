@@ -25,7 +25,6 @@ func TestRefusedBeforeLaunch(t *testing.T) {
 		{"missing points file", []string{"-p", "testdata/apps/none.point", "--"}, exitUsage, "none.point"},
 		{"config dir missing", []string{"-d", "/nonexistent", "-p", "testdata/apps/exit.point", "--"}, exitUsage, "not a directory"},
 		{"custom code needs the shim", []string{"--mode", "ebpf", "-d", "testdata/pyprobe/etc", "-p", "app.point", "--"}, exitNoTrace, "app.point:1: point [handle] names custom code (before:code:rewrite_args), which runs inside the Python process and so needs the shim engine"},
-		{"ebpf not available", []string{"--mode", "ebpf", "-p", "testdata/apps/exit.point", "--"}, exitNoTrace, "--mode shim"},
 		{"unknown mode", []string{"--mode", "magic", "-p", "testdata/apps/exit.point", "--"}, exitUsage, "unknown engine"},
 		{"unknown flag", []string{"--frobnicate", "-p", "testdata/apps/exit.point", "--"}, exitUsage, "see hpdiag-trace -h"},
 	}
@@ -44,8 +43,8 @@ func TestRefusedBeforeLaunch(t *testing.T) {
 		})
 	}
 	for _, flag := range []string{"-I", "-E", "-S", "-uI"} {
-		r := runTracer(t, ".", "-p", "testdata/apps/exit.point", "--", py, flag, "testdata/apps/exit.py", "0")
-		if r.code != exitNoTrace || !strings.Contains(r.stderr, "ignores PYTHONPATH") {
+		r := runTracer(t, ".", "--mode", "shim", "-p", "testdata/apps/exit.point", "--", py, flag, "testdata/apps/exit.py", "0")
+		if r.code != exitNoTrace || !strings.Contains(r.stderr, "ignores PYTHONPATH") || !strings.Contains(r.stderr, "--mode ebpf") {
 			t.Errorf("python %s: exit %d stderr %q, want %d", flag, r.code, r.stderr, exitNoTrace)
 		}
 	}

@@ -64,6 +64,9 @@ func checkShop(t *testing.T, mode, py string) {
 	}
 	rep := readReport(t, filepath.Join(dir, "r.json"))
 	checkMethods(t, rep, shopWant(1))
+	if t.Failed() {
+		t.Logf("stderr:\n%s", r.stderr)
+	}
 	if rep.DroppedEvents != 0 {
 		t.Errorf("dropped_events = %d", rep.DroppedEvents)
 	}
