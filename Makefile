@@ -5,7 +5,7 @@ VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 PYTHON   ?= python3
 
-.PHONY: all build test bench demo generate install vet fmt clean cross
+.PHONY: all build test bench demo generate check-generate install vet fmt clean cross
 
 all: build
 
@@ -15,7 +15,7 @@ build:
 
 ## demo: trace the bundled example app (examples/shop) and show its report
 demo: build
-	bin/hpdiag-trace --mode shim -p examples/shop/shop.point --report shop-report.json -- $(PYTHON) examples/shop/shop.py
+	bin/hpdiag-trace -p examples/shop/shop.point --report shop-report.json -- $(PYTHON) examples/shop/shop.py
 
 ## test: vet, formatting and every test (eBPF and interpreter tests included)
 test:
@@ -28,9 +28,15 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./pipeline/ ./matcher/ ./pyre/
 	$(GO) run ./bench -tracer bin/hpdiag-trace
 
-## generate: rebuild generated code (none is committed yet)
+## generate: rebuild the generated code: the BPF objects and their Go bindings
+## (bpf/, with clang and libbpf-dev) and the CPython layouts (pyframes/, from
+## each installed interpreter's headers)
 generate:
 	$(GO) generate ./...
+
+## check-generate: fail when regeneration changes a committed file (CI runs it)
+check-generate: generate
+	@git diff --exit-code --stat -- bpf pyframes || { echo "generated files are out of date: run make generate and commit"; exit 1; }
 
 ## cross: the Windows build (shim engine only), vetted for Windows too; CI runs it
 cross:
