@@ -2,6 +2,7 @@ package loader
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/hpdiag/hpdiag-trace/bpf"
 	"github.com/hpdiag/hpdiag-trace/pyframes"
@@ -27,6 +28,9 @@ type target struct {
 	interp *Interpreter
 	layout *pyframes.Layout
 	proc   bpf.E1Proc // Bias and State are per process; set by configure
+	// refined is set once the layout was checked against, and completed
+	// from, a live interpreter's _Py_DebugOffsets (3.13+).
+	refined bool
 }
 
 // newTarget checks that the eBPF engine can trace interp and derives its
@@ -49,6 +53,13 @@ func newTarget(interp *Interpreter) (*target, error) {
 		if _, err := interp.Symbol("_PyRuntime"); err != nil {
 			return nil, fmt.Errorf("%w: the eBPF engine needs it to restore the interpreter's eval_frame; use --mode shim", err)
 		}
+	}
+	if layout.Interp.EvalFrame == pyframes.Absent {
+		off, err := evalFrameFromCode(interp)
+		if err != nil {
+			return nil, fmt.Errorf("%s: cannot find the interpreter's eval_frame field: %w; use --mode shim", interp.InProcessPath, err)
+		}
+		layout.Interp.EvalFrame = off
 	}
 	return &target{interp: interp, layout: layout, proc: bpf.E1Proc{L: bpfLayout(layout), Sym: bpfSymbols(interp)}}, nil
 }
@@ -114,4 +125,47 @@ func bpfSymbols(i *Interpreter) bpf.E1Symbols {
 		TrueObj:   v("_Py_TrueStruct"),
 		FalseObj:  v("_Py_FalseStruct"),
 	}
+}
+
+// evalFrameFromCode reads offsetof(PyInterpreterState, eval_frame) from the
+// machine code of the interpreter's own getter, for versions whose table
+// cannot give it (3.14).
+func evalFrameFromCode(interp *Interpreter) (int, error) {
+	off, err := interp.SymbolOffset(pyframes.EvalFrameGetter)
+	if err != nil {
+		return 0, err
+	}
+	f, err := os.Open(interp.Path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	code := make([]byte, 16)
+	if _, err := f.ReadAt(code, int64(off)); err != nil {
+		return 0, fmt.Errorf("reading %s: %w", pyframes.EvalFrameGetter, err)
+	}
+	return pyframes.EvalFrameOffset(code)
+}
+
+// refine checks the layout against the _Py_DebugOffsets of a running
+// interpreter (3.13+) and fills in what the table lacks (3.14: the
+// interpreter list's next pointer), once per target.
+func (t *target) refine(m *ProcMem, bias uint64) error {
+	if t.refined || !t.layout.HasDebugOffsets() {
+		return nil
+	}
+	buf := make([]byte, t.layout.DebugOffsetsPrefix())
+	if _, err := m.ReadAt(buf, int64(bias+t.interp.Symbols["_PyRuntime"].Value)); err != nil {
+		return err
+	}
+	if err := t.layout.CheckDebugOffsets(buf); err != nil {
+		return fmt.Errorf("the interpreter's _Py_DebugOffsets disagree with hpdiag-trace's table for %s, so reading its memory would be wrong: %w; use --mode shim", t.layout.Version, err)
+	}
+	l, err := t.layout.WithDebugOffsets(buf)
+	if err != nil {
+		return err
+	}
+	t.layout = l
+	t.refined = true
+	return nil
 }

@@ -24,7 +24,7 @@ const legacyEvalSymbol = "PyEval_EvalFrameEx"
 var InterpreterSymbols = []string{
 	EvalFrameSymbol, "_PyRuntime", "PyCode_Type", "PyUnicode_Type", "PyLong_Type",
 	"PyFloat_Type", "PyBool_Type", "_Py_NoneStruct", "_Py_TrueStruct", "_Py_FalseStruct",
-	"PyGen_Type", "PyCoro_Type", "Py_Version",
+	"PyGen_Type", "PyCoro_Type", "Py_Version", "_PyInterpreterState_GetEvalFrameFunc",
 }
 
 // freeThreadedSymbols are defined only by free-threaded (Py_GIL_DISABLED,

@@ -28,6 +28,14 @@ func (s *Session) hook(h hdr, b []byte) {
 	if err != nil {
 		return
 	}
+	if m, err := p.memory(); err == nil {
+		if err := p.target.refine(m, conf.Bias); err != nil {
+			// Reading this interpreter would be wrong: stop tracing it.
+			s.e1.forget(p.pid)
+			s.warnf("pid %d: not traced: %v", p.pid, err)
+			return
+		}
+	}
 	if err := s.hookAll(p, conf.Bias, false); err != nil {
 		s.warnf("pid %d: %v", p.pid, err)
 	}

@@ -155,12 +155,13 @@ func (s *Session) Attach(pid int, interp *Interpreter) error {
 	if err != nil {
 		return err
 	}
-	if t.layout.Version.Minor >= 13 {
-		if err := checkDebugOffsets(pid, interp, t.layout); err != nil {
-			return err
-		}
-	}
 	p := newTraced(pid, t)
+	if m, err := p.memory(); err != nil {
+		return err
+	} else if err := t.refine(m, interp.Bias); err != nil {
+		p.close()
+		return fmt.Errorf("pid %d (%s): %w", pid, interp, err)
+	}
 	if t.proc.L.Flags&layoutHook != 0 {
 		if err := s.hookAll(p, interp.Bias, true); err != nil {
 			p.close()
@@ -182,28 +183,6 @@ func (s *Session) Attach(pid int, interp *Interpreter) error {
 	}
 	s.stats.Processes++
 	s.setProcess(pid, interp)
-	return nil
-}
-
-// checkDebugOffsets compares the table with the _Py_DebugOffsets the
-// interpreter itself publishes (3.13+).
-func checkDebugOffsets(pid int, interp *Interpreter, l *pyframes.Layout) error {
-	addr, err := interp.Addr("_PyRuntime")
-	if err != nil {
-		return err
-	}
-	m, err := OpenProcMem(pid)
-	if err != nil {
-		return err
-	}
-	defer m.Close()
-	buf := make([]byte, l.DebugOffsetsPrefix())
-	if _, err := m.ReadAt(buf, int64(addr)); err != nil {
-		return err
-	}
-	if err := l.CheckDebugOffsets(buf); err != nil {
-		return fmt.Errorf("pid %d (%s): the interpreter's _Py_DebugOffsets disagree with hpdiag-trace's table for %s, so reading its memory would be wrong: %w; use --mode shim", pid, interp, l.Version, err)
-	}
 	return nil
 }
 
