@@ -484,6 +484,137 @@ int eval_session(struct pt_regs *ctx)
 	return 0;
 }
 
+/* usdt_value reads one USDT argument, as libbpf's usdt.bpf.h does. */
+static __always_inline __u64 usdt_value(struct pt_regs *ctx, const struct proc *p, const struct usdt_arg *a)
+{
+	__u64 v = 0, reg = 0;
+	switch (a->kind) {
+	case USDT_REG:
+		bpf_probe_read_kernel(&v, sizeof(v), (void *)ctx + (a->reg_off & 0xff));
+		break;
+	case USDT_DEREF:
+		bpf_probe_read_kernel(&reg, sizeof(reg), (void *)ctx + (a->reg_off & 0xff));
+		bpf_probe_read_user(&v, sizeof(v), (void *)(reg + a->offset));
+		break;
+	case USDT_CONST:
+		v = a->offset;
+		break;
+	case USDT_ABS:
+		bpf_probe_read_user(&v, sizeof(v), (void *)(p->bias + a->offset));
+		break;
+	}
+	if (a->size < 8 && a->size > 0) {
+		__u32 shift = 64 - a->size * 8;
+		v <<= shift;
+		v = a->is_signed ? (__u64)((__s64)v >> shift) : v >> shift;
+	}
+	return v;
+}
+
+static __always_inline int emit_usdt_code(__u64 id, __u64 file, __u64 func, __s32 line)
+{
+	struct ev_code *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(EV_CODE);
+		return -1;
+	}
+	fill_hdr(&e->h, EV_CODE, id, func);
+	e->h.flags = F_UTF8;
+	e->name_ptr = func;
+	e->file_ptr = file;
+	e->name_state = e->file_state = 0;
+	e->name_trunc = e->file_trunc = 0;
+	e->firstlineno = line;
+	e->co_flags = 0;
+	long n = bpf_probe_read_user_str(e->name, NAME_MAX_BYTES, (void *)func);
+	e->name_len = n > 0 ? n - 1 : 0;
+	n = bpf_probe_read_user_str(e->file, FILE_MAX_BYTES, (void *)file);
+	e->file_len = n > 0 ? n - 1 : 0;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* Engine E1u: python:function__entry, where the interpreter has it and it
+ * fires (dtrace builds up to 3.10, 3.15+). A code object is known by its
+ * name and file pointers (the UTF-8 buffers of co_name and co_filename). */
+SEC("uprobe")
+int usdt_entry(struct pt_regs *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	struct proc *p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p || !(p->state & PROC_PYTHON))
+		return 0;
+	if (!(p->state & PROC_BIAS)) {
+		p->bias = PT_REGS_IP(ctx) - p->usdt_entry_pc;
+		p->state |= PROC_BIAS;
+	}
+	__u64 file = usdt_value(ctx, p, &p->usdt_entry.file);
+	__u64 func = usdt_value(ctx, p, &p->usdt_entry.func);
+	__s32 line = usdt_value(ctx, p, &p->usdt_entry.line);
+	if (!func)
+		return 0;
+	struct vkey k = {.tgid = tgid, .code = func};
+	struct verdict nv = {};
+	struct verdict *v = bpf_map_lookup_elem(&verdicts, &k);
+	__u8 flags = 0;
+	if (!v || v->name_ptr != func || v->file_ptr != file) {
+		nv.name_ptr = func;
+		nv.file_ptr = file;
+		nv.state = V_PENDING;
+		nv.slots[0] = nv.slots[1] = nv.slots[2] = nv.slots[3] = -1;
+		bpf_map_update_elem(&verdicts, &k, &nv, BPF_ANY);
+		if (emit_usdt_code(id, file, func, line)) {
+			bpf_map_delete_elem(&verdicts, &k);
+			count_lost(EV_ENTER);
+			return 0;
+		}
+		v = &nv;
+	}
+	if (v->state == V_SKIP)
+		return 0;
+	if (v->state == V_PENDING)
+		flags = F_PENDING;
+	struct ev_call *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(EV_ENTER);
+		return 0;
+	}
+	fill_hdr(&e->h, EV_ENTER, id, func);
+	e->h.method = v->method;
+	e->h.flags = flags;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* python:function__return fires on every way out of the frame; it does not
+ * say whether an exception was raised. */
+SEC("uprobe")
+int usdt_return(struct pt_regs *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	struct proc *p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p || !(p->state & PROC_PYTHON))
+		return 0;
+	__u64 file = usdt_value(ctx, p, &p->usdt_return.file);
+	__u64 func = usdt_value(ctx, p, &p->usdt_return.func);
+	struct vkey k = {.tgid = tgid, .code = func};
+	struct verdict *v = bpf_map_lookup_elem(&verdicts, &k);
+	if (!v || v->name_ptr != func || v->file_ptr != file || v->state == V_SKIP)
+		return 0;
+	struct ev_call *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(EV_EXIT);
+		return 0;
+	}
+	fill_hdr(&e->h, EV_EXIT, id, func);
+	e->h.method = v->method;
+	e->h.flags = v->state == V_PENDING ? F_PENDING : 0;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
 static __always_inline void emit_proc(__u8 type, __u32 tgid, __u32 child)
 {
 	struct ev_proc *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);

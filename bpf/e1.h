@@ -47,6 +47,7 @@
 #define F_EXCEPTION 1        /* EV_EXIT: NULL return, an exception */
 #define F_PENDING 2          /* EV_ENTER, EV_EXIT: the verdict was not known yet */
 #define F_FOREIGN 4          /* EV_HOOK: another hook was there */
+#define F_UTF8 8             /* EV_CODE: the names are UTF-8 C strings (USDT) */
 
 /* arg_val.kind */
 #define ARG_UNBOUND 0
@@ -103,9 +104,35 @@ struct symbols {
 	__u64 false_obj;
 };
 
+/* One USDT argument, as its .note.stapsdt spec says (loader/usdt.go). */
+#define USDT_REG 1
+#define USDT_DEREF 2
+#define USDT_CONST 3
+#define USDT_ABS 4              /* rip-relative: a link-time address, add the bias */
+
+struct usdt_arg {
+	__u8 kind;
+	__u8 size;
+	__u8 is_signed;
+	__u8 pad;
+	__u16 reg_off;          /* the register's offset in struct pt_regs */
+	__u16 pad2;
+	__s64 offset;           /* displacement, constant, or link-time address */
+};
+
+/* python:function__entry and function__return: (filename, funcname, lineno) */
+struct usdt_call {
+	struct usdt_arg file;
+	struct usdt_arg func;
+	struct usdt_arg line;
+};
+
 struct proc {
 	struct layout l;
 	struct symbols sym;
+	struct usdt_call usdt_entry;
+	struct usdt_call usdt_return;
+	__u64 usdt_entry_pc;    /* link-time address of function__entry, for the bias */
 	__u64 bias;
 	__u32 state;
 	__u32 id;               /* the loader's interpreter id, kept across forks */

@@ -110,12 +110,15 @@ type E1OpenCall struct {
 }
 
 type E1Proc struct {
-	_     structs.HostLayout
-	L     E1Layout
-	Sym   E1Symbols
-	Bias  uint64
-	State uint32
-	Id    uint32
+	_           structs.HostLayout
+	L           E1Layout
+	Sym         E1Symbols
+	UsdtEntry   E1UsdtCall
+	UsdtReturn  E1UsdtCall
+	UsdtEntryPc uint64
+	Bias        uint64
+	State       uint32
+	Id          uint32
 }
 
 type E1Symbols struct {
@@ -128,6 +131,24 @@ type E1Symbols struct {
 	None      uint64
 	TrueObj   uint64
 	FalseObj  uint64
+}
+
+type E1UsdtArg struct {
+	_        structs.HostLayout
+	Kind     uint8
+	Size     uint8
+	IsSigned uint8
+	Pad      uint8
+	RegOff   uint16
+	Pad2     uint16
+	Offset   int64
+}
+
+type E1UsdtCall struct {
+	_    structs.HostLayout
+	File E1UsdtArg
+	Func E1UsdtArg
+	Line E1UsdtArg
 }
 
 type E1Verdict struct {
@@ -161,6 +182,8 @@ const (
 	E1ProgOnExec          = "on_exec"
 	E1ProgOnExit          = "on_exit"
 	E1ProgOnFork          = "on_fork"
+	E1ProgUsdtEntry       = "usdt_entry"
+	E1ProgUsdtReturn      = "usdt_return"
 	E1VarUnusedEvCall     = "unused_ev_call"
 	E1VarUnusedEvCallArgs = "unused_ev_call_args"
 	E1VarUnusedEvCode     = "unused_ev_code"
@@ -215,6 +238,8 @@ type E1ProgramSpecs struct {
 	OnExec      *ebpf.ProgramSpec `ebpf:"on_exec"`
 	OnExit      *ebpf.ProgramSpec `ebpf:"on_exit"`
 	OnFork      *ebpf.ProgramSpec `ebpf:"on_fork"`
+	UsdtEntry   *ebpf.ProgramSpec `ebpf:"usdt_entry"`
+	UsdtReturn  *ebpf.ProgramSpec `ebpf:"usdt_return"`
 }
 
 // E1MapSpecs contains maps before they are loaded into the kernel.
@@ -295,6 +320,8 @@ type E1Programs struct {
 	OnExec      *ebpf.Program `ebpf:"on_exec"`
 	OnExit      *ebpf.Program `ebpf:"on_exit"`
 	OnFork      *ebpf.Program `ebpf:"on_fork"`
+	UsdtEntry   *ebpf.Program `ebpf:"usdt_entry"`
+	UsdtReturn  *ebpf.Program `ebpf:"usdt_return"`
 }
 
 func (p *E1Programs) Close() error {
@@ -305,6 +332,8 @@ func (p *E1Programs) Close() error {
 		p.OnExec,
 		p.OnExit,
 		p.OnFork,
+		p.UsdtEntry,
+		p.UsdtReturn,
 	)
 }
 

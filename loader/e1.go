@@ -27,6 +27,9 @@ type E1Options struct {
 	// NoSession uses the uprobe and uretprobe pair even where the kernel
 	// has uprobe sessions (for comparing the two).
 	NoSession bool
+	// USDT sees calls through the interpreter's python:function__entry and
+	// function__return probes (engine E1u) instead of the evaluator.
+	USDT bool
 }
 
 // E1 is engine E1 in the kernel: the programs and maps of bpf/e1.bpf.c, the
@@ -51,10 +54,10 @@ type E1 struct {
 type fileID struct{ dev, ino uint64 }
 
 type probePair struct {
-	path          string
+	path           string
 	entry, return_ link.Link
-	pids          map[int]bool // with SingleProcess: the pids attached
-	perPID        map[int][2]link.Link
+	pids           map[int]bool // with SingleProcess: the pids attached
+	perPID         map[int][2]link.Link
 }
 
 // LoadE1 loads the programs into the kernel and attaches the tracepoints.
@@ -117,6 +120,8 @@ func (e *E1) load(spec *ebpf.CollectionSpec) error {
 		OnFork     *ebpf.Program `ebpf:"on_fork"`
 		OnExec     *ebpf.Program `ebpf:"on_exec"`
 		OnExit     *ebpf.Program `ebpf:"on_exit"`
+		UsdtEntry  *ebpf.Program `ebpf:"usdt_entry"`
+		UsdtReturn *ebpf.Program `ebpf:"usdt_return"`
 	}
 	if err2 := spec.LoadAndAssign(&pair, nil); err2 != nil {
 		if err == nil {
@@ -127,12 +132,16 @@ func (e *E1) load(spec *ebpf.CollectionSpec) error {
 	e.objs.E1Maps = pair.E1Maps
 	e.objs.EvalEntry, e.objs.EvalReturn = pair.EvalEntry, pair.EvalReturn
 	e.objs.OnFork, e.objs.OnExec, e.objs.OnExit = pair.OnFork, pair.OnExec, pair.OnExit
+	e.objs.UsdtEntry, e.objs.UsdtReturn = pair.UsdtEntry, pair.UsdtReturn
 	return nil
 }
 
-// Probes says how calls are seen: "uprobe session" (Linux 6.13+: only
-// matched calls pay for their return) or "uprobe+uretprobe".
+// Probes says how calls are seen: "usdt" (E1u), "uprobe session" (Linux
+// 6.13+: only matched calls pay for their return) or "uprobe+uretprobe".
 func (e *E1) Probes() string {
+	if e.opts.USDT {
+		return "usdt"
+	}
 	if e.session {
 		return "uprobe session"
 	}
@@ -175,6 +184,9 @@ func (e *E1) attach(t *target, pid int) error {
 }
 
 func (e *E1) uprobes(t *target, pid int) (link.Link, link.Link, error) {
+	if t.usdt != nil {
+		return e.usdtProbes(t, pid)
+	}
 	off, err := t.interp.SymbolOffset(EvalFrameSymbol)
 	if err != nil {
 		return nil, nil, err

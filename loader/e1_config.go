@@ -15,10 +15,10 @@ const (
 	layoutTagged   = 4
 	layoutLongTag  = 8
 
-	procPython  = 1
-	procBias    = 2
-	procHooked  = 4
-	procForeign = 8
+	procPython   = 1
+	procBias     = 2
+	procHooked   = 4
+	procForeign  = 8
 	procExecNext = 16
 )
 
@@ -31,6 +31,8 @@ type target struct {
 	// refined is set once the layout was checked against, and completed
 	// from, a live interpreter's _Py_DebugOffsets (3.13+).
 	refined bool
+	// usdt holds the probes of engine E1u; nil for E1.
+	usdt *usdtPair
 }
 
 // newTarget checks that the eBPF engine can trace interp and derives its

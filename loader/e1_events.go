@@ -23,6 +23,7 @@ const (
 	flagException = 1
 	flagPending   = 2
 	flagForeign   = 4
+	flagUTF8      = 8
 
 	argUnbound = 0
 	argStr     = 1

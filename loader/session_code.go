@@ -38,15 +38,26 @@ func (s *Session) newCode(h hdr, b []byte) {
 	}
 	t := p.target
 	l := t.layout
-	name := decodeStr(l, ev.NameState, ev.Name[:min(int(ev.NameLen), len(ev.Name))])
-	file := decodeStr(l, ev.FileState, ev.File[:min(int(ev.FileLen), len(ev.File))])
+	utf8 := h.flags&flagUTF8 != 0
+	name := codeStr(l, utf8, ev.NameState, ev.Name[:min(int(ev.NameLen), len(ev.Name))])
+	file := codeStr(l, utf8, ev.FileState, ev.File[:min(int(ev.FileLen), len(ev.File))])
+	// The BPF program cannot read memory that is not resident (swapped out,
+	// never touched): read such names the slow way.
+	if name == "" {
+		name = p.readName(l, utf8, ev.NamePtr, nameMaxRead)
+	}
+	if file == "" {
+		file = p.readName(l, utf8, ev.FilePtr, fileMaxRead)
+	}
 	ci := matcher.CodeInfo{
 		Filename:  file,
 		Name:      name,
 		FirstLine: int(ev.Firstlineno),
-		Body:      ev.CoFlags&l.Code.FlagNewlocals == 0,
+		// USDT probes say nothing of co_flags: a class body named like a
+		// selected method would be counted (docs/engines.md).
+		Body: !utf8 && ev.CoFlags&l.Code.FlagNewlocals == 0,
 	}
-	if l.Code.Qualname != pyframes.Absent {
+	if !utf8 && l.Code.Qualname != pyframes.Absent {
 		ci.Qualname = name
 		ci.Name = name[strings.LastIndexByte(name, '.')+1:]
 	} else if !ci.Body {
@@ -180,6 +191,15 @@ func cut(s string) string {
 		return s
 	}
 	return s[:maxValueLen]
+}
+
+// codeStr decodes a name of an EV_CODE: a str object's data, or the UTF-8
+// C string a USDT probe passes.
+func codeStr(l *pyframes.Layout, utf8 bool, state uint32, data []byte) string {
+	if utf8 {
+		return strings.ToValidUTF8(string(data), "\uFFFD")
+	}
+	return decodeStr(l, state, data)
 }
 
 // decodeStr decodes the bytes the BPF program copied from a str; a string

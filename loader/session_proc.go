@@ -20,7 +20,7 @@ type traced struct {
 	// evalAddr is &_PyEval_EvalFrameDefault in the process: what the hook
 	// holds.
 	evalAddr uint64
-	src    *sourceIndex
+	src      *sourceIndex
 }
 
 // memory opens the process's memory on first use.
@@ -98,6 +98,31 @@ func readStr(m *ProcMem, l *pyframes.Layout, obj uint64, max int) (string, error
 	return l.DecodeUnicode(state, buf, n)
 }
 
+// How much of a name readName reads: as much as the BPF program copies.
+const (
+	nameMaxRead = 256
+	fileMaxRead = 1024
+)
+
+// readName reads a str object (or, from USDT, a C string) through the
+// process's memory; "" when it cannot.
+func (p *traced) readName(l *pyframes.Layout, utf8 bool, addr uint64, max int) string {
+	m, err := p.memory()
+	if err != nil || addr == 0 {
+		return ""
+	}
+	var s string
+	if utf8 {
+		s, err = m.ReadCString(addr, max)
+	} else {
+		s, err = readStr(m, l, addr, max)
+	}
+	if err != nil && !errors.Is(err, pyframes.ErrTruncated) {
+		return ""
+	}
+	return s
+}
+
 // sourceQualname rebuilds the qualified name of a code object on Python
 // 3.10 and older, whose code objects have none, from the enclosing class
 // and def statements of its source file.
@@ -119,7 +144,7 @@ func (s *Session) Trace(pid int, interp *Interpreter) error {
 		s.procs[uint32(pid)] = &traced{pid: pid, codes: map[uint64]*codeState{}}
 		return s.e1.follow(pid)
 	}
-	t, err := newTarget(interp)
+	t, err := s.newTarget(interp)
 	if err != nil {
 		return err
 	}
@@ -151,7 +176,7 @@ func newTraced(pid int, t *target) *traced {
 func (s *Session) Attach(pid int, interp *Interpreter) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, err := newTarget(interp)
+	t, err := s.newTarget(interp)
 	if err != nil {
 		return err
 	}
@@ -238,7 +263,7 @@ func (s *Session) execed(h hdr) {
 		}
 		return
 	}
-	t, err := newTarget(interp)
+	t, err := s.newTarget(interp)
 	if err == nil {
 		err = s.e1.attach(t, pid)
 	}

@@ -39,7 +39,7 @@ func startEBPF(ctx context.Context, tf *traceFlags, setup *setup, log *logrus.Lo
 	if _, err := loader.CheckPrivileges(loader.CapSysPtrace); err != nil {
 		return nil, err
 	}
-	e1, err := loader.LoadE1(loader.E1Options{SingleProcess: tf.noFollow, NoSession: tf.probes == "pair"})
+	e1, err := loader.LoadE1(loader.E1Options{SingleProcess: tf.noFollow, NoSession: tf.probes == "pair", USDT: tf.probes == "usdt"})
 	if err != nil {
 		return nil, err
 	}

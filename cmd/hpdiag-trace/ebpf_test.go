@@ -397,3 +397,43 @@ func TestEBPFNamesAndActivations(t *testing.T) {
 		})
 	}
 }
+
+// TestUSDTEngine: engine E1u (--ebpf-probes usdt) times calls through the
+// python:function__entry/return probes, enabling them through their
+// semaphores. No interpreter here has probes that fire (Debian's 3.11 never
+// fires function__entry; pyenv builds have none), so the test runs
+// testdata/usdt/fakepython.c, a stand-in for a 3.10 dtrace build; the real
+// interpreters must be refused with the reason.
+func TestUSDTEngine(t *testing.T) {
+	requireEBPF(t)
+	dir := t.TempDir()
+	fake := filepath.Join(dir, "python3.10")
+	build := exec.Command("gcc", "-O1", "-o", fake, "testdata/usdt/fakepython.c")
+	if out, err := build.CombinedOutput(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("building the USDT stand-in (needs gcc and systemtap-sdt-dev): %v\n%s", err, out)
+		}
+		t.Skipf("cannot build the USDT stand-in: %v\n%s", err, out)
+	}
+	app, _ := filepath.Abs("testdata/usdt/app.py")
+	points, _ := filepath.Abs("testdata/usdt/app.point")
+	r := runTracer(t, dir, "--mode", "ebpf", "--ebpf-probes", "usdt", "-p", points, "--report", "r.json", "--", fake, app, "5")
+	if r.code != 0 || r.stdout != "fired 20\n" {
+		t.Fatalf("exit %d, stdout %q (want the 20 probes fired: the semaphores set)\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	checkMethods(t, readReport(t, filepath.Join(dir, "r.json")), map[string][2]int{"app.work": {5, 0}, "app.Helper.inner": {5, 0}})
+
+	for py, why := range map[string]string{
+		"/usr/bin/python3.11":                      "gh-98894",
+		"/root/.pyenv/versions/3.10.13/bin/python3": "without --with-dtrace",
+		"/root/.pyenv/versions/3.12.1/bin/python3":  "PEP 669",
+	} {
+		if _, err := os.Stat(py); err != nil {
+			continue
+		}
+		r := runTracer(t, dir, "--mode", "ebpf", "--ebpf-probes", "usdt", "-p", points, "--", py, "-c", "pass")
+		if r.code != exitNoTrace || !strings.Contains(r.stderr, why) {
+			t.Errorf("%s under usdt: exit %d, stderr %q; want exit 3 saying %q", py, r.code, r.stderr, why)
+		}
+	}
+}

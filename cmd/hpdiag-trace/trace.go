@@ -48,7 +48,7 @@ func (t *traceFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.report, "report", "", "write the report to `FILE` when tracing ends; the format follows the extension (.json)")
 	fs.IntVar(&t.pid, "pid", 0, "attach to the running process `PID` and its children (eBPF engine), until --duration ends or SIGINT/SIGTERM")
 	fs.DurationVar(&t.duration, "duration", 0, "with --pid: detach after this `duration` (such as 30s); 0 means until SIGINT or SIGTERM")
-	fs.StringVar(&t.probes, "ebpf-probes", "auto", "eBPF engine: how calls are seen: `kind` session (Linux 6.13+: only matched calls pay for their return), pair (uprobe and uretprobe) or auto (session where the kernel has it)")
+	fs.StringVar(&t.probes, "ebpf-probes", "auto", "eBPF engine: how calls are seen: `kind` session (Linux 6.13+: only matched calls pay for their return), pair (uprobe and uretprobe), usdt (the interpreter's python:function__entry/return probes, engine E1u) or auto (session where the kernel has it)")
 	fs.BoolVar(&t.noFollow, "no-follow-forks", false, "eBPF engine: probe only the traced processes themselves, not every process running the same interpreter file; forked children are then not traced")
 	for _, name := range []string{"q", "quiet"} {
 		fs.BoolVar(&t.quiet, name, false, "no summary on stderr when tracing ends")
@@ -180,9 +180,9 @@ func checkTraceRequest(tf *traceFlags, cmd []string, env *environment) (int, boo
 		return exitOK, true
 	}
 	switch tf.probes {
-	case "auto", "session", "pair":
+	case "auto", "session", "pair", "usdt":
 	default:
-		env.errorf("--ebpf-probes %q: unknown; use session, pair or auto", tf.probes)
+		env.errorf("--ebpf-probes %q: unknown; use session, pair, usdt or auto", tf.probes)
 		return exitUsage, false
 	}
 	if tf.duration != 0 {
