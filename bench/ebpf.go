@@ -26,6 +26,7 @@ type interp struct {
 	python string
 	lib    string // the file that holds _PyEval_EvalFrameDefault
 	hook   string // offsetof(PyInterpreterState, eval_frame) on 3.11+, else ""
+	usdt   bool   // the file has python:function__return (a dtrace build)
 }
 
 func findInterp(py string) (interp, error) {
@@ -34,6 +35,11 @@ func findInterp(py string) (interp, error) {
 		return interp{}, err
 	}
 	out := interp{python: py, lib: i.Path}
+	if probes, err := i.USDT(); err == nil {
+		for _, p := range probes {
+			out.usdt = out.usdt || (p.Provider == "python" && p.Name == "function__return")
+		}
+	}
 	if i.Version.AtLeast(3, 11) {
 		l, err := pyframes.For(pyframes.Version{Major: i.Version.Major, Minor: i.Version.Minor})
 		if err != nil {
@@ -53,6 +59,7 @@ uretprobe:%[1]s:_PyEval_EvalFrameDefault /pid == cpid/ { @returns = count(); }`,
 // fibRow is one interpreter's fib timings, fastest of the runs.
 type fibRow struct {
 	plain, hooked, floor, session, pair, none time.Duration
+	usdt                                      time.Duration // bpftrace on function__return; 0 without USDT
 }
 
 // reportEBPF prints E1 against the bpftrace floor on fib, per interpreter.
@@ -63,10 +70,11 @@ func reportEBPF(o options) error {
 	calls := fibCalls(o.fibN)
 	fmt.Printf("\nE1 (eBPF engine) on fib(%d), timed inside the process, fastest of %d runs.\n", o.fibN, o.runs)
 	fmt.Println("floor: bpftrace counting on the same uprobe+uretprobe (with the eval_frame hook on 3.11+, as E1).")
-	fmt.Println("cost = ns per call above plain; ratio = E1 cost / floor cost.")
+	fmt.Println("cost = ns per call above plain; ratio = E1 cost / floor cost; USDT return probe: bpftrace counting")
+	fmt.Println("python:function__return, where the interpreter has USDT probes (E1u's floor is two such probes per call).")
 	fmt.Println()
 	w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "python\tplain ns/call\thook alone\tfloor\tE1 session\tratio\tE1 pair\tratio\tE1 nothing selected\t")
+	fmt.Fprintln(w, "python\tplain ns/call\thook alone\tfloor\tE1 session\tratio\tE1 pair\tratio\tE1 nothing selected\tUSDT return probe\t")
 	for _, py := range o.pythons {
 		in, err := findInterp(py)
 		if err != nil {
@@ -78,8 +86,12 @@ func reportEBPF(o options) error {
 		}
 		cost := func(d time.Duration) float64 { return perCall(d-r.plain, calls) }
 		floor := cost(r.floor)
-		fmt.Fprintf(w, "%s\t%.0f\t%+.0f\t%+.0f\t%+.0f\t%.2f\t%+.0f\t%.2f\t%+.0f\t\n", py, perCall(r.plain, calls),
-			cost(r.hooked), floor, cost(r.session), cost(r.session)/floor, cost(r.pair), cost(r.pair)/floor, cost(r.none))
+		usdt := "-"
+		if r.usdt > 0 {
+			usdt = fmt.Sprintf("%+.0f", cost(r.usdt))
+		}
+		fmt.Fprintf(w, "%s\t%.0f\t%+.0f\t%+.0f\t%+.0f\t%.2f\t%+.0f\t%.2f\t%+.0f\t%s\t\n", py, perCall(r.plain, calls),
+			cost(r.hooked), floor, cost(r.session), cost(r.session)/floor, cost(r.pair), cost(r.pair)/floor, cost(r.none), usdt)
 	}
 	return w.Flush()
 }
@@ -107,6 +119,16 @@ func measureFib(o options, in interp) (fibRow, error) {
 		{&r.session, tracer("session", "fib.point"), nil},
 		{&r.pair, tracer("pair", "fib.point"), nil},
 		{&r.none, tracer("session", "none.point"), nil},
+	}
+	if in.usdt {
+		// E1u's floor where its probes exist: one USDT probe per call,
+		// counted (function__entry never fires on 3.11, see docs/engines.md).
+		script := fmt.Sprintf("usdt:%s:python:function__return /pid == cpid/ { @calls = count(); }", in.lib)
+		cases = append(cases, struct {
+			into *time.Duration
+			argv []string
+			env  []string
+		}{&r.usdt, []string{"bpftrace", "-q", "-e", script, "-c", strings.Join(app, " ")}, nil})
 	}
 	for i := 0; i < o.runs; i++ {
 		for _, c := range cases {

@@ -147,7 +147,8 @@ struct vkey {
 struct verdict {
 	__u64 name_ptr;         /* guards against a freed code object's address reused */
 	__u64 file_ptr;
-	__u32 state;
+	__u16 state;
+	__u16 gen;              /* a generator, coroutine or async generator's code */
 	__u32 method;
 	__s16 slots[MAX_ARGS];  /* fast-local index to capture, -1 for none */
 };

@@ -155,7 +155,8 @@ type E1Verdict struct {
 	_       structs.HostLayout
 	NamePtr uint64
 	FilePtr uint64
-	State   uint32
+	State   uint16
+	Gen     uint16
 	Method  uint32
 	Slots   [4]int16
 }

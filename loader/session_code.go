@@ -65,6 +65,9 @@ func (s *Session) newCode(h hdr, b []byte) {
 	}
 	cs := &codeState{layout: l, method: s.opts.Matcher.Match(ci)}
 	v := bpf.E1Verdict{NamePtr: ev.NamePtr, FilePtr: ev.FilePtr, State: verdictSkip, Slots: [maxArgs]int16{-1, -1, -1, -1}}
+	if !utf8 && ev.CoFlags&t.proc.L.GenFlags != 0 {
+		v.Gen = 1
+	}
 	if cs.method != nil {
 		s.methods = append(s.methods, cs)
 		v.State, v.Method = verdictMatch, uint32(len(s.methods))
