@@ -211,7 +211,8 @@ static __always_inline int emit_code(const struct proc *p, __u64 id, __u64 code,
 	bpf_probe_read_user(&e->co_flags, 4, (void *)(code + p->l.code_flags));
 	e->name_len = read_str(&p->l, name_ptr, e->name, NAME_MAX_BYTES, &e->name_state, &e->name_trunc);
 	e->file_len = read_str(&p->l, file_ptr, e->file, FILE_MAX_BYTES, &e->file_state, &e->file_trunc);
-	submit(e);
+	/* Its calls are pending until the verdict comes back: wake the reader. */
+	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 	return 0;
 }
 
@@ -357,6 +358,18 @@ static __always_inline void emit_enter(struct pt_regs *ctx, const struct proc *p
 	submit(e);
 }
 
+static __always_inline void emit_too_deep(__u64 id, __u64 code)
+{
+	struct ev_call *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(EV_TOO_DEEP);
+		return;
+	}
+	fill_hdr(&e->h, EV_TOO_DEEP, id, code);
+	e->h.flags = F_PENDING;
+	submit(e);
+}
+
 /* on_entry looks at one entry of the evaluator. It returns 0 when the
  * call is matched or pending, so that its return must be seen, with *ret
  * describing the call for that return; 1 when the return does not matter. */
@@ -417,8 +430,13 @@ static __always_inline int on_entry(struct pt_regs *ctx, __u64 id, struct open_c
 		return 1;
 	if (return_too_deep()) {
 		/* Its return would never be reported: an Enter without its Exit
-		 * would make a call of unknown length. Say so instead. */
-		count_lost(EV_TOO_DEEP);
+		 * would make a call of unknown length. Say so instead; a pending
+		 * call is said to user space, which alone knows whether it
+		 * matters. */
+		if (flags & F_PENDING)
+			emit_too_deep(id, code);
+		else
+			count_lost(EV_TOO_DEEP);
 		return 1;
 	}
 	ret->code = code;
@@ -556,7 +574,7 @@ static __always_inline int emit_usdt_code(__u64 id, __u64 file, __u64 func, __s3
 	e->name_len = n > 0 ? n - 1 : 0;
 	n = bpf_probe_read_user_str(e->file, FILE_MAX_BYTES, (void *)file);
 	e->file_len = n > 0 ? n - 1 : 0;
-	submit(e);
+	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 	return 0;
 }
 

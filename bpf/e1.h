@@ -37,7 +37,8 @@
 #define EV_GONE 7
 #define EV_HOOK 8
 #define EV_TYPES 10
-/* not an event: the lost counter of calls nested too deep for their return */
+/* a call nested too deep for its return to be seen: its counter in lost,
+ * and for a pending call an event */
 #define EV_TOO_DEEP 9
 
 /* the session cookie of a matched call: the method id in the low bits */

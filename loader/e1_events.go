@@ -17,7 +17,7 @@ const (
 	evExec      = 6
 	evGone      = 7
 	evHook      = 8
-	evTooDeep   = 9 // a lost counter only: calls nested too deep for their return
+	evTooDeep   = 9 // a call nested too deep for its return: a lost counter, an event when pending
 	evTypes     = 10
 
 	flagException = 1

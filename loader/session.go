@@ -189,7 +189,7 @@ func (s *Session) handle(b []byte) {
 		return
 	}
 	switch h.typ {
-	case evEnter, evEnterArgs, evExit:
+	case evEnter, evEnterArgs, evExit, evTooDeep:
 		s.call(h, b)
 	case evCode:
 		s.newCode(h, b)
@@ -236,6 +236,10 @@ func (s *Session) codeOf(h hdr) *codeState {
 func (s *Session) emit(cs *codeState, h hdr, b []byte) {
 	if cs.method == nil {
 		return // pending when it ran, and not selected
+	}
+	if h.typ == evTooDeep {
+		s.stats.TooDeep++
+		return
 	}
 	ev := pipeline.Event{
 		PID:    int32(h.tgid),

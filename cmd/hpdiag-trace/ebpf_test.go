@@ -424,7 +424,7 @@ func TestUSDTEngine(t *testing.T) {
 	checkMethods(t, readReport(t, filepath.Join(dir, "r.json")), map[string][2]int{"app.work": {5, 0}, "app.Helper.inner": {5, 0}})
 
 	for py, why := range map[string]string{
-		"/usr/bin/python3.11":                      "gh-98894",
+		"/usr/bin/python3.11":                       "gh-98894",
 		"/root/.pyenv/versions/3.10.13/bin/python3": "without --with-dtrace",
 		"/root/.pyenv/versions/3.12.1/bin/python3":  "PEP 669",
 	} {
