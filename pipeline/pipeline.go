@@ -27,6 +27,9 @@ type Options struct {
 	ProbeID string
 	// Engine names the engine feeding the pipeline, for the report.
 	Engine string
+	// Fragments, when set, receives a copy of every finished fragment
+	// (the mediator's spans). Nil costs nothing on the hot path.
+	Fragments FragmentSink
 }
 
 // The sizes of the channels between the stages, in batches. Small on
@@ -225,11 +228,20 @@ func (p *Pipeline) runTracker() {
 
 func (p *Pipeline) runFragments() {
 	for out := range p.frags {
-		p.fs.mu.Lock()
-		for _, f := range out {
-			p.fs.add(f)
+		if sink := p.opts.Fragments; sink != nil {
+			for _, f := range out {
+				p.fs.mu.Lock()
+				ff := p.fs.finished(p.fs.add(f), f)
+				p.fs.mu.Unlock()
+				sink.Fragment(ff)
+			}
+		} else {
+			p.fs.mu.Lock()
+			for _, f := range out {
+				p.fs.add(f)
+			}
+			p.fs.mu.Unlock()
 		}
-		p.fs.mu.Unlock()
 		for i, f := range out {
 			p.putFragment(f)
 			out[i] = nil

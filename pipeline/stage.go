@@ -27,8 +27,9 @@ func newFragStage(lim *limits, mapper *URIMapper) *fragStage {
 	}
 }
 
-// add folds one finished fragment. The caller holds mu.
-func (fs *fragStage) add(f *fragment) {
+// add folds one finished fragment and returns its server request's key.
+// The caller holds mu.
+func (fs *fragStage) add(f *fragment) srKey {
 	fs.fragments++
 	k := srKey{name: f.root.name}
 	if f.attrs.hasURI {
@@ -48,9 +49,10 @@ func (fs *fragStage) add(f *fragment) {
 	}
 	if dur < fs.lim.minFragment {
 		fs.trimmedFragments++
-		return
+		return k
 	}
 	fs.keep(sr, f, dur)
+	return k
 }
 
 // mapURI names an HTTP server request; regular expressions are costly, so
