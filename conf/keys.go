@@ -66,6 +66,14 @@ var keySpecs = [...]keySpec{
 	{ns: nsMediator, key: "keep_alive_interval", kind: kindSeconds, def: "30s", positive: true,
 		doc:   "Interval at which keep-alive messages are sent to the mediator's registrar.",
 		field: func(c *Config) any { return &c.Mediator.KeepAliveInterval }},
+	{ns: nsMediator, key: "buffer_dir", kind: kindString, def: "", added: true,
+		doc: "Directory of the on-disk buffer holding what the mediator could not take yet, replayed in order " +
+			"when it answers again (also at the next start); empty: hpdiag-buffer next to the [Logging] file, " +
+			"else in the temporary directory.",
+		field: func(c *Config) any { return &c.Mediator.BufferDir }},
+	{ns: nsMediator, key: "buffer_size", kind: kindInt, def: "64", added: true, min: 1, max: 1 << 20,
+		doc:   "Bound of the on-disk buffer in MB; what would exceed it is counted as overflowed and reported.",
+		field: func(c *Config) any { return &c.Mediator.BufferSizeMB }},
 
 	// [Logging]
 	{ns: nsLogging, key: "class", kind: kindEnum, def: "RotatingFileHandler",

@@ -12,7 +12,7 @@ func TestDefaults(t *testing.T) {
 	c := Defaults()
 	want := &Config{
 		Mediator: Mediator{Hostname: "localhost", Port: 2006, ChannelType: "threaded",
-			ReconnectTimeout: 5 * time.Second, KeepAliveInterval: 30 * time.Second},
+			ReconnectTimeout: 5 * time.Second, KeepAliveInterval: 30 * time.Second, BufferSizeMB: 64},
 		Logging: Logging{Class: "RotatingFileHandler", File: "/var/log/hpdiag/probe.log", Level: "WARNING",
 			BackupCount: 5, MaxFileSizeMB: 10, When: "midnight", Interval: 1, UTC: false},
 		Probe: Probe{ProbeID: "PythonProbe", ProbeGroup: "Default",
@@ -45,7 +45,7 @@ func TestLoadProbeConfFull(t *testing.T) {
 		t.Errorf("File = %q", c.File)
 	}
 	wantMediator := Mediator{Hostname: "mediator.example.com", Port: 2612, ChannelType: "multiprocess",
-		ReconnectTimeout: 10 * time.Second, KeepAliveInterval: 2 * time.Minute}
+		ReconnectTimeout: 10 * time.Second, KeepAliveInterval: 2 * time.Minute, BufferSizeMB: 64}
 	if c.Mediator != wantMediator {
 		t.Errorf("Mediator = %+v, want %+v", c.Mediator, wantMediator)
 	}
