@@ -35,9 +35,9 @@ type bufferedClient struct {
 	done chan struct{}
 
 	exported, replayed, buffered, overflowed, unreadable atomic.Uint64
-	outages                                             atomic.Uint64
-	down                                                atomic.Bool
-	lastErr                                             atomic.Pointer[string]
+	outages                                              atomic.Uint64
+	down                                                 atomic.Bool
+	lastErr                                              atomic.Pointer[string]
 }
 
 var _ otlptrace.Client = (*bufferedClient)(nil)
