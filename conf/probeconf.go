@@ -83,6 +83,7 @@ type Probe struct {
 	MinimumSQLLatency      time.Duration // default 1000ms
 
 	HTTPServerPort    int
+	HTTPServerAddress string // httpserver_address: our addition, default loopback
 	HTTPClientShowURL bool
 	URIReplacePattern []URIReplace
 	URIPathSegments   int // <= 0 disables

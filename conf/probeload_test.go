@@ -19,7 +19,7 @@ func TestDefaults(t *testing.T) {
 			AutoInstrument: true, SQLParsingMode: 3,
 			MaximumStackDepth: 25, MinimumMethodLatency: 51 * time.Millisecond,
 			MinimumFragmentLatency: 51 * time.Millisecond, MaximumMethodCalls: 1000,
-			MinimumSQLLatency: time.Second, HTTPClientShowURL: true, URIPathSegments: 0},
+			MinimumSQLLatency: time.Second, HTTPClientShowURL: true, URIPathSegments: 0, HTTPServerAddress: "127.0.0.1"},
 		SystemMetricsCollector: SystemMetricsCollector{Enabled: false, SamplingRate: 15 * time.Second,
 			MetricsGroup: "Default", UDPPort: 2008, MediatorPort: 2006, UDPRetryInterval: 10 * time.Minute},
 	}
@@ -64,7 +64,7 @@ func TestLoadProbeConfFull(t *testing.T) {
 		AutoInstrument: false, InstrumentLoadedModules: true, InstrumentPyprobeThreads: true, ErrorOnDuplicateLocation: true,
 		SQLParsingMode: 4, MaximumStackDepth: 40, MinimumMethodLatency: 10 * time.Millisecond,
 		MinimumFragmentLatency: 500 * time.Millisecond, MaximumMethodCalls: 500, MinimumSQLLatency: 2 * time.Second,
-		HTTPServerPort: 35000, HTTPClientShowURL: false, URIPathSegments: 2, Username: "admin", Password: "c2VjcmV0",
+		HTTPServerPort: 35000, HTTPServerAddress: "127.0.0.1", HTTPClientShowURL: false, URIPathSegments: 2, Username: "admin", Password: "c2VjcmV0",
 		ReportFile: "/tmp/report.json"}
 	if !reflect.DeepEqual(p, wantProbe) {
 		t.Errorf("Probe = %+v, want %+v", p, wantProbe)
