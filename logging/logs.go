@@ -149,12 +149,23 @@ func (f *File) Close() error { return f.w.Close() }
 // level for what it already wrote (the terminal); the file gets each
 // component's level. l's level is raised to the file's most verbose one,
 // and l's former output becomes a hook filtered at l's former level.
-func Attach(l *logrus.Logger, f *File) {
-	term := &writerHook{w: l.Out, level: l.Level, formatter: l.Formatter}
+// detach restores l as it was; call it before closing f.
+func Attach(l *logrus.Logger, f *File) (detach func()) {
+	out, level := l.Out, l.Level
+	hooks := make(logrus.LevelHooks)
+	for lv, hs := range l.Hooks {
+		hooks[lv] = append([]logrus.Hook(nil), hs...)
+	}
+	term := &writerHook{w: out, level: level, formatter: l.Formatter}
 	l.SetOutput(io.Discard)
 	l.AddHook(term)
 	l.AddHook(f)
-	l.SetLevel(max(l.Level, f.MaxLevel()))
+	l.SetLevel(max(level, f.MaxLevel()))
+	return func() {
+		l.ReplaceHooks(hooks)
+		l.SetOutput(out)
+		l.SetLevel(level)
+	}
 }
 
 // writerHook writes entries up to a level to a writer.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp"
@@ -222,4 +223,14 @@ func (m *Mediator) Close(ctx context.Context) error {
 		return fmt.Errorf("closing the mediator export: %w", err)
 	}
 	return nil
+}
+
+// RouteOTelErrors sends the errors the OpenTelemetry SDK reports through
+// its global handler (a failed metrics export, say) to log at debug level,
+// instead of the SDK's default of printing them on stderr. The handler is
+// the SDK's global state: the tracer sets it once, when the mediator starts.
+func RouteOTelErrors(log logrus.FieldLogger) {
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
+		log.Debugf("opentelemetry: %v", err)
+	}))
 }

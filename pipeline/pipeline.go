@@ -167,6 +167,18 @@ func (p *Pipeline) SetProcess(pid int32, info ProcessInfo) {
 	p.procMu.Unlock()
 }
 
+// PIDs returns the processes recorded with SetProcess, cheaply (no report
+// is built), for outputs that sample them.
+func (p *Pipeline) PIDs() []int32 {
+	p.procMu.Lock()
+	defer p.procMu.Unlock()
+	pids := make([]int32, 0, len(p.procs))
+	for pid := range p.procs {
+		pids = append(pids, pid)
+	}
+	return pids
+}
+
 // Close stops accepting events, drains every stage, closes the fragments
 // still running as incomplete and returns the final report. Later calls
 // return the same report.

@@ -116,7 +116,10 @@ func New(opts Options) (*Collector, error) {
 	return &Collector{rate: opts.Rate, on: on, pids: pids, log: log, procs: map[int32]*process.Process{}}, nil
 }
 
-// Start samples now and then every sampling_rate until Close or ctx ends.
+// SetPIDs sets the function listing the traced processes, before Start.
+func (c *Collector) SetPIDs(pids func() []int32) { c.pids = pids }
+
+// Start samples every sampling_rate until Close or ctx ends.
 func (c *Collector) Start(ctx context.Context) {
 	ctx, c.cancel = context.WithCancel(ctx)
 	c.done = make(chan struct{})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +14,9 @@ import (
 
 	"github.com/hpdiag/hpdiag-trace/conf"
 	"github.com/hpdiag/hpdiag-trace/matcher"
+	"github.com/hpdiag/hpdiag-trace/outputs"
 	"github.com/hpdiag/hpdiag-trace/pipeline"
+	htmlreport "github.com/hpdiag/hpdiag-trace/report"
 	"github.com/hpdiag/hpdiag-trace/shim"
 )
 
@@ -40,7 +43,7 @@ func (t *traceFlags) register(fs *flag.FlagSet) {
 		fs.BoolVar(&t.single, name, false, "run SCRIPT as a module named by its file stem and call its main()")
 	}
 	fs.StringVar(&t.mode, "mode", "auto", "`engine`: shim, ebpf or auto")
-	fs.StringVar(&t.report, "report", "", "write the report to `FILE` when tracing ends; the format follows the extension (.json)")
+	fs.StringVar(&t.report, "report", "", "write the report to `FILE` when tracing ends; the format follows the extension (.json or .html)")
 	fs.IntVar(&t.pid, "pid", 0, "attach to the running process `PID` (eBPF engine)")
 	for _, name := range []string{"q", "quiet"} {
 		fs.BoolVar(&t.quiet, name, false, "no summary on stderr when tracing ends")
@@ -187,13 +190,25 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	probeID := conf.ExpandProbeID(setup.config.Probe.ProbeID, os.Getpid())
+	outs, err := outputs.Prepare(ctx, outputs.Options{Config: setup.config, Log: log, ProbeID: probeID, Engine: "shim"})
+	if err != nil {
+		env.errorf("%s", err)
+		return exitUsage
+	}
 	pipe := pipeline.New(pipeline.Options{
-		Config:  setup.config,
-		Log:     log,
-		ProbeID: conf.ExpandProbeID(setup.config.Probe.ProbeID, os.Getpid()),
-		Engine:  "shim",
+		Config:    setup.config,
+		Log:       log,
+		ProbeID:   probeID,
+		Engine:    "shim",
+		Fragments: outs.Sink(),
 	})
 	pipe.Start(ctx)
+	if err := outs.Start(ctx, pipe); err != nil {
+		_ = outs.Finish(pipe.Close())
+		env.errorf("%s", err)
+		return exitUsage
+	}
 	m := matcher.New(setup.points, matcher.Options{})
 	srv, err := shim.Start(ctx, shim.Options{
 		Matcher:          m,
@@ -203,17 +218,22 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 		TraceShimThreads: setup.config.Probe.InstrumentPyprobeThreads,
 	})
 	if err != nil {
+		_ = outs.Finish(pipe.Close())
 		env.errorf("cannot start the shim engine: %s", err)
 		return exitInternal
 	}
 	defer srv.Close()
 	code, err := launch(argv, srv.Env(os.Environ()))
 	if err != nil {
+		_ = outs.Finish(pipe.Close())
 		env.errorf("%s", err)
 		return code
 	}
 	stats := srv.Wait(tf.exitWait)
 	report := pipe.Close()
+	if err := outs.Finish(report); err != nil {
+		log.Warnf("%s", err)
+	}
 	if refused(stats, env) {
 		return exitNoTrace
 	}
@@ -265,10 +285,12 @@ func explainShimStats(stats shim.Stats, env *environment, log logrus.FieldLogger
 
 // checkReportFormat accepts the report formats this version writes.
 func checkReportFormat(name string) error {
-	if ext := strings.ToLower(filepath.Ext(name)); name != "" && ext != ".json" {
-		return fmt.Errorf("report file %s: unsupported format %q; use a .json file name", name, ext)
+	switch ext := strings.ToLower(filepath.Ext(name)); {
+	case name == "", ext == ".json", ext == ".html", ext == ".htm":
+		return nil
+	default:
+		return fmt.Errorf("report file %s: unsupported format %q; use a .json or .html file name", name, ext)
 	}
-	return nil
 }
 
 func writeReportFile(report *pipeline.Report, name string) error {
@@ -277,7 +299,11 @@ func writeReportFile(report *pipeline.Report, name string) error {
 	if err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	if err := report.WriteJSON(f); err != nil {
+	write := report.WriteJSON
+	if ext := strings.ToLower(filepath.Ext(name)); ext == ".html" || ext == ".htm" {
+		write = func(w io.Writer) error { return htmlreport.WriteHTML(w, report) }
+	}
+	if err := write(f); err != nil {
 		f.Close()
 		os.Remove(tmp)
 		return fmt.Errorf("writing the report %s: %w", name, err)
