@@ -138,3 +138,30 @@ func TestOutageNothingLost(t *testing.T) {
 		})
 	}
 }
+
+// The gRPC protocol (OTEL_EXPORTER_OTLP_PROTOCOL=grpc) exports the same spans.
+func TestGRPCExport(t *testing.T) {
+	rcv, err := otlptest.StartGRPC()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rcv.Stop()
+	set := testSettings(t, rcv.Addr(), "threaded")
+	set.Protocol = ProtocolGRPC
+	m, err := New(context.Background(), Options{Settings: set, ProbeID: "probe-g"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		m.Fragment(fragment(i))
+	}
+	if err := m.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rcv.Spans()); n != 6 {
+		t.Errorf("received %d spans, want 6", n)
+	}
+	if st := m.Stats(); st.SpansExported != 6 || st.Protocol != ProtocolGRPC {
+		t.Errorf("stats %+v", st)
+	}
+}

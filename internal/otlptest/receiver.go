@@ -125,7 +125,16 @@ func (r *Receiver) traces(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	r.add(&msg)
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	out, _ := proto.Marshal(&collectortrace.ExportTraceServiceResponse{})
+	w.Write(out)
+}
+
+// add stores the spans of an export.
+func (r *Receiver) add(msg *collectortrace.ExportTraceServiceRequest) {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.exports++
 	for _, rs := range msg.ResourceSpans {
 		res := map[string]string{}
@@ -144,10 +153,6 @@ func (r *Receiver) traces(w http.ResponseWriter, req *http.Request) {
 			}
 		}
 	}
-	r.mu.Unlock()
-	w.Header().Set("Content-Type", "application/x-protobuf")
-	out, _ := proto.Marshal(&collectortrace.ExportTraceServiceResponse{})
-	w.Write(out)
 }
 
 func (r *Receiver) metricsHandler(w http.ResponseWriter, req *http.Request) {
