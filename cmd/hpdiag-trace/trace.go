@@ -35,6 +35,7 @@ type traceFlags struct {
 	quiet    bool
 	verbose  bool
 	exitWait time.Duration
+	live     time.Duration
 }
 
 func (t *traceFlags) register(fs *flag.FlagSet) {
@@ -49,6 +50,7 @@ func (t *traceFlags) register(fs *flag.FlagSet) {
 		fs.BoolVar(&t.quiet, name, false, "no summary on stderr when tracing ends")
 	}
 	fs.BoolVar(&t.verbose, "v", false, "log what the tracer does")
+	fs.DurationVar(&t.live, "live", 10*time.Second, "during long runs, show progress every `interval` on stderr: a table redrawn in place on a terminal, plain lines otherwise; 0 shows none")
 	fs.DurationVar(&t.exitWait, "exit-wait", 5*time.Second, "how long to wait for the app's last events after it exited (a `duration` such as 5s)")
 }
 
@@ -108,6 +110,10 @@ func checkTraceRequest(tf *traceFlags, cmd []string, env *environment) (int, boo
 	if tf.pid != 0 {
 		env.errorf("--pid %d: attaching to a running process needs the eBPF engine, which is not available in this version; launch the app under hpdiag-trace instead", tf.pid)
 		return exitNoTrace, false
+	}
+	if tf.live < 0 {
+		env.errorf("--live %s: must not be negative (0 turns the progress display off)", tf.live)
+		return exitUsage, false
 	}
 	if tf.exitWait < 0 {
 		env.errorf("--exit-wait %s: must not be negative", tf.exitWait)
@@ -223,13 +229,16 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 		return exitInternal
 	}
 	defer srv.Close()
+	stopLive := startLive(ctx, tf, env, outs)
 	code, err := launch(argv, srv.Env(os.Environ()))
 	if err != nil {
+		stopLive()
 		_ = outs.Finish(pipe.Close())
 		env.errorf("%s", err)
 		return code
 	}
 	stats := srv.Wait(tf.exitWait)
+	stopLive()
 	report := pipe.Close()
 	if err := outs.Finish(report); err != nil {
 		log.Warnf("%s", err)
@@ -254,6 +263,16 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 		return exitInternal
 	}
 	return code
+}
+
+// startLive shows the run's progress on stderr during long runs (--live),
+// unless --quiet.
+func startLive(ctx context.Context, tf *traceFlags, env *environment, outs *outputs.Outputs) func() {
+	if tf.quiet || tf.live <= 0 {
+		return func() {}
+	}
+	f, ok := env.stderr.(*os.File)
+	return outputs.Live(ctx, env.stderr, ok && outputs.IsTerminal(f), tf.live, outs.Snapshot)
 }
 
 // refused says why interpreters were refused. A refused interpreter never
