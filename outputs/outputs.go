@@ -63,6 +63,9 @@ func Prepare(ctx context.Context, opts Options) (*Outputs, error) {
 	if where == "" {
 		where = "probe.conf"
 	}
+	if err := Check(cfg, opts.Getenv); err != nil {
+		return nil, err
+	}
 	if err := o.openLog(where); err != nil {
 		return nil, err
 	}

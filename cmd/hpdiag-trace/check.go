@@ -7,6 +7,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/hpdiag/hpdiag-trace/conf"
+	"github.com/hpdiag/hpdiag-trace/outputs"
 )
 
 // runCheck validates probe.conf and the points file: a summary and exitOK, or
@@ -31,6 +32,10 @@ func runCheck(args []string, env *environment) int {
 	}
 	if err := checkReportFormat(s.config.Probe.ReportFile); err != nil {
 		env.errorf("%s: [Probe] report_file: %s", s.config.File, err)
+		return exitUsage
+	}
+	if err := outputs.Check(s.config, env.getenv); err != nil {
+		env.errorf("%s", err)
 		return exitUsage
 	}
 	if s.config.File == "" {

@@ -197,7 +197,7 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	probeID := conf.ExpandProbeID(setup.config.Probe.ProbeID, os.Getpid())
-	outs, err := outputs.Prepare(ctx, outputs.Options{Config: setup.config, Log: log, ProbeID: probeID, Engine: "shim"})
+	outs, err := outputs.Prepare(ctx, outputs.Options{Config: setup.config, Getenv: env.getenv, Log: log, ProbeID: probeID, Engine: "shim"})
 	if err != nil {
 		env.errorf("%s", err)
 		return exitUsage
