@@ -28,11 +28,20 @@ func fragment(i int) *pipeline.FinishedFragment {
 
 func testSettings(t *testing.T, addr, channel string) Settings {
 	t.Helper()
+	return settingsFor(t, t.TempDir(), addr, channel)
+}
+
+func benchSettings(b *testing.B, addr string) Settings {
+	return settingsFor(b, b.TempDir(), addr, "threaded")
+}
+
+func settingsFor(t testing.TB, dir, addr, channel string) Settings {
+	t.Helper()
 	cfg := conf.Defaults()
 	cfg.Mediator.ChannelType = channel
 	cfg.Mediator.ReconnectTimeout = 100 * time.Millisecond
 	cfg.Mediator.KeepAliveInterval = time.Hour
-	cfg.Mediator.BufferDir = t.TempDir()
+	cfg.Mediator.BufferDir = dir
 	host, port, _ := cutHostPort(addr)
 	cfg.Mediator.Hostname, cfg.Mediator.Port = host, port
 	s, err := Resolve(cfg, func(string) string { return "" })
