@@ -174,3 +174,36 @@ func TestGRPCExport(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 }
+
+// What does not fit in buffer_size is counted as overflowed, never silent;
+// the rest still arrives.
+func TestOverflowCounted(t *testing.T) {
+	rcv, err := otlptest.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rcv.Stop()
+	set := testSettings(t, rcv.Addr(), "synchronous")
+	set.BufferBytes = 1500 // a few batches of one fragment
+	m, err := New(context.Background(), Options{Settings: set, ProbeID: "probe-o"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcv.Stop()
+	const n = 50
+	for i := range n {
+		m.Fragment(fragment(i))
+	}
+	st := m.Stats()
+	if st.SpansOverflowed == 0 || st.SpansBuffered == 0 || st.SpansBuffered+st.SpansOverflowed != 2*n {
+		t.Fatalf("stats during the outage %+v", st)
+	}
+	if err := rcv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the buffer to drain", func() bool { return m.Stats().SpansPending == 0 })
+	m.Close(context.Background())
+	if got := uint64(len(rcv.Spans())); got != st.SpansBuffered {
+		t.Errorf("received %d spans, want the %d buffered", got, st.SpansBuffered)
+	}
+}

@@ -200,6 +200,14 @@ sampling_rate = 1s
 			t.Errorf("span of /items/%d is named %q, want \"GET /items/{id}\"", i, name)
 		}
 	}
+	eventually(t, "the metrics, heartbeat and system metrics", func() bool {
+		seen := map[string]bool{}
+		for _, n := range rcv.MetricNames() {
+			seen[n] = true
+		}
+		return seen["http.server.request.duration"] && seen["hpdiag.probe.uptime"] &&
+			seen["hpdiag.method.calls"] && seen["system.cpu.utilization"] && seen["process.memory.usage"]
+	})
 	code, status := httpGet(t, strings.Replace(probe, "/metrics", "/status", 1), "ops", "s3cret")
 	var st struct {
 		ProbeID  string `json:"probe_id"`
@@ -227,6 +235,9 @@ sampling_rate = 1s
 		}
 	case <-time.After(60 * time.Second):
 		t.Fatal("the tracer did not end after the app quit")
+	}
+	if !strings.Contains(stderr.String(), "Mediator http/protobuf "+rcv.Addr()) || !strings.Contains(stderr.String(), "overflowed 0, pending 0") {
+		t.Errorf("the console summary lacks the mediator line:\n%s", stderr.String())
 	}
 	if log, err := os.ReadFile(filepath.Join(dir, "log", "probe.log")); err != nil || !strings.Contains(string(log), "mediator unreachable") {
 		t.Errorf("log file: %v\n%s", err, log)
