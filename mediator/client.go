@@ -198,7 +198,7 @@ func (c *bufferedClient) failed(err error) {
 // up records that the endpoint took a batch.
 func (c *bufferedClient) up() {
 	if c.down.Swap(false) {
-		c.log.Info("mediator reachable again")
+		c.log.Warn("mediator reachable again: replaying the buffer in order")
 	}
 }
 

@@ -144,7 +144,7 @@ sampling_rate = 1s
 			syscall.Kill(cmd.Process.Pid, syscall.SIGKILL)
 			<-exited
 		}
-		if t.Failed() {
+		if t.Failed() || os.Getenv("HPDIAG_TEST_SHOW_STDERR") != "" {
 			t.Logf("tracer stderr:\n%s", stderr.String())
 		}
 	}()

@@ -13,6 +13,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/hpdiag/hpdiag-trace/conf"
+	"github.com/hpdiag/hpdiag-trace/logging"
 	"github.com/hpdiag/hpdiag-trace/matcher"
 	"github.com/hpdiag/hpdiag-trace/outputs"
 	"github.com/hpdiag/hpdiag-trace/pipeline"
@@ -204,7 +205,7 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 	}
 	pipe := pipeline.New(pipeline.Options{
 		Config:    setup.config,
-		Log:       log,
+		Log:       log.WithField(logging.ComponentKey, "hpdiag.pipeline"),
 		ProbeID:   probeID,
 		Engine:    "shim",
 		Fragments: outs.Sink(),
@@ -220,7 +221,7 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 		Matcher:          m,
 		Points:           setup.points,
 		Sink:             pipe,
-		Log:              log,
+		Log:              log.WithField(logging.ComponentKey, "hpdiag.shim"),
 		TraceShimThreads: setup.config.Probe.InstrumentPyprobeThreads,
 	})
 	if err != nil {
