@@ -10,9 +10,12 @@ type fragStage struct {
 	lim    *limits
 	mapper *URIMapper
 
-	uris   map[string]string // raw URI -> mapped name, a bounded cache
-	srs    map[srKey]*srAgg
-	layers []layerAgg // indexed by layerInfo.id
+	uris map[string]string // raw URI -> mapped name, a bounded cache
+	// sqlArgs: raw statement -> its text in trees (sql_parsing_mode), a
+	// bounded cache
+	sqlArgs map[string]string
+	srs     map[srKey]*srAgg
+	layers  []layerAgg // indexed by layerInfo.id
 
 	fragments        uint64
 	trimmedFragments uint64
@@ -20,10 +23,11 @@ type fragStage struct {
 
 func newFragStage(lim *limits, mapper *URIMapper) *fragStage {
 	return &fragStage{
-		lim:    lim,
-		mapper: mapper,
-		uris:   make(map[string]string),
-		srs:    make(map[srKey]*srAgg),
+		lim:     lim,
+		mapper:  mapper,
+		uris:    make(map[string]string),
+		sqlArgs: make(map[string]string),
+		srs:     make(map[srKey]*srAgg),
 	}
 }
 
