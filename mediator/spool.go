@@ -1,6 +1,7 @@
 package mediator
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -64,22 +65,12 @@ func openSpool(dir string, limit int64) (*spool, error) {
 		s.next = max(s.next, seq+1)
 	}
 	slices.SortFunc(s.files, func(a, b spoolFile) int {
-		if c := compareU64(a.seq, b.seq); c != 0 {
+		if c := cmp.Compare(a.seq, b.seq); c != 0 {
 			return c
 		}
 		return strings.Compare(a.name, b.name)
 	})
 	return s, nil
-}
-
-func compareU64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // spoolName is "<seq>-<pid>-<items>.otlp": the item count is in the name so

@@ -91,7 +91,6 @@ func Start(opts Options) (*Server, error) {
 	s.srv = &http.Server{
 		Handler:           s.authenticated(mux),
 		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          nil,
 	}
 	go func() {
 		defer close(s.done)
