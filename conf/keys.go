@@ -66,6 +66,14 @@ var keySpecs = [...]keySpec{
 	{ns: nsMediator, key: "keep_alive_interval", kind: kindSeconds, def: "30s", positive: true,
 		doc:   "Interval at which keep-alive messages are sent to the mediator's registrar.",
 		field: func(c *Config) any { return &c.Mediator.KeepAliveInterval }},
+	{ns: nsMediator, key: "buffer_dir", kind: kindString, def: "", added: true,
+		doc: "Directory of the on-disk buffer holding what the mediator could not take yet, replayed in order " +
+			"when it answers again (also at the next start); empty: hpdiag-buffer next to the [Logging] file, " +
+			"else in the temporary directory.",
+		field: func(c *Config) any { return &c.Mediator.BufferDir }},
+	{ns: nsMediator, key: "buffer_size", kind: kindInt, def: "64", added: true, min: 1, max: 1 << 20,
+		doc:   "Bound of the on-disk buffer in MB; what would exceed it is counted as overflowed and reported.",
+		field: func(c *Config) any { return &c.Mediator.BufferSizeMB }},
 
 	// [Logging]
 	{ns: nsLogging, key: "class", kind: kindEnum, def: "RotatingFileHandler",
@@ -152,6 +160,9 @@ var keySpecs = [...]keySpec{
 	{ns: nsProbe, key: "httpserver_port", kind: kindInt, def: "0", min: 0, max: 65535,
 		doc:   "Port of the probe's HTTP server; 0 (our default) starts no server.",
 		field: func(c *Config) any { return &c.Probe.HTTPServerPort }},
+	{ns: nsProbe, key: "httpserver_address", kind: kindString, def: "127.0.0.1", added: true,
+		doc:   "Address the probe's HTTP server listens on: loopback unless set (0.0.0.0 or :: for every interface).",
+		field: func(c *Config) any { return &c.Probe.HTTPServerAddress }},
 	{ns: nsProbe, key: "http_client_show_url", kind: kindBool, def: "true",
 		doc:   "Include the URL in the identity of an outbound call; set false for REST clients.",
 		field: func(c *Config) any { return &c.Probe.HTTPClientShowURL }},

@@ -14,6 +14,15 @@ type Config struct {
 	// SystemMetrics is the [SystemMetrics] namespace: metric name -> value,
 	// in file order.
 	SystemMetrics []KeyValue
+
+	given given // the keys probe.conf set, for IsSet
+}
+
+// IsSet reports whether probe.conf set key in namespace ns (rather than
+// leaving it at its default).
+func (c *Config) IsSet(ns, key string) bool {
+	_, ok := c.given[ns+"/"+key]
+	return ok
 }
 
 // KeyValue is one key of a free-form namespace.
@@ -29,6 +38,8 @@ type Mediator struct {
 	ChannelType       string        // synchronous | threaded (default) | multiprocess
 	ReconnectTimeout  time.Duration // default 5s
 	KeepAliveInterval time.Duration
+	BufferDir         string // buffer_dir: our addition, the on-disk buffer
+	BufferSizeMB      int    // buffer_size: our addition, its bound in MB
 }
 
 // Logging is the [Logging] namespace.
@@ -72,6 +83,7 @@ type Probe struct {
 	MinimumSQLLatency      time.Duration // default 1000ms
 
 	HTTPServerPort    int
+	HTTPServerAddress string // httpserver_address: our addition, default loopback
 	HTTPClientShowURL bool
 	URIReplacePattern []URIReplace
 	URIPathSegments   int // <= 0 disables

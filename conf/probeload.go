@@ -65,6 +65,7 @@ func configFrom(f *iniFile, warn Warner) (*Config, error) {
 		}
 	}
 	crossCheck(c, f, set, warn)
+	c.given = set
 	return c, nil
 }
 

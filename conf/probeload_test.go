@@ -12,14 +12,14 @@ func TestDefaults(t *testing.T) {
 	c := Defaults()
 	want := &Config{
 		Mediator: Mediator{Hostname: "localhost", Port: 2006, ChannelType: "threaded",
-			ReconnectTimeout: 5 * time.Second, KeepAliveInterval: 30 * time.Second},
+			ReconnectTimeout: 5 * time.Second, KeepAliveInterval: 30 * time.Second, BufferSizeMB: 64},
 		Logging: Logging{Class: "RotatingFileHandler", File: "/var/log/hpdiag/probe.log", Level: "WARNING",
 			BackupCount: 5, MaxFileSizeMB: 10, When: "midnight", Interval: 1, UTC: false},
 		Probe: Probe{ProbeID: "PythonProbe", ProbeGroup: "Default",
 			AutoInstrument: true, SQLParsingMode: 3,
 			MaximumStackDepth: 25, MinimumMethodLatency: 51 * time.Millisecond,
 			MinimumFragmentLatency: 51 * time.Millisecond, MaximumMethodCalls: 1000,
-			MinimumSQLLatency: time.Second, HTTPClientShowURL: true, URIPathSegments: 0},
+			MinimumSQLLatency: time.Second, HTTPClientShowURL: true, URIPathSegments: 0, HTTPServerAddress: "127.0.0.1"},
 		SystemMetricsCollector: SystemMetricsCollector{Enabled: false, SamplingRate: 15 * time.Second,
 			MetricsGroup: "Default", UDPPort: 2008, MediatorPort: 2006, UDPRetryInterval: 10 * time.Minute},
 	}
@@ -45,7 +45,7 @@ func TestLoadProbeConfFull(t *testing.T) {
 		t.Errorf("File = %q", c.File)
 	}
 	wantMediator := Mediator{Hostname: "mediator.example.com", Port: 2612, ChannelType: "multiprocess",
-		ReconnectTimeout: 10 * time.Second, KeepAliveInterval: 2 * time.Minute}
+		ReconnectTimeout: 10 * time.Second, KeepAliveInterval: 2 * time.Minute, BufferSizeMB: 64}
 	if c.Mediator != wantMediator {
 		t.Errorf("Mediator = %+v, want %+v", c.Mediator, wantMediator)
 	}
@@ -64,7 +64,7 @@ func TestLoadProbeConfFull(t *testing.T) {
 		AutoInstrument: false, InstrumentLoadedModules: true, InstrumentPyprobeThreads: true, ErrorOnDuplicateLocation: true,
 		SQLParsingMode: 4, MaximumStackDepth: 40, MinimumMethodLatency: 10 * time.Millisecond,
 		MinimumFragmentLatency: 500 * time.Millisecond, MaximumMethodCalls: 500, MinimumSQLLatency: 2 * time.Second,
-		HTTPServerPort: 35000, HTTPClientShowURL: false, URIPathSegments: 2, Username: "admin", Password: "c2VjcmV0",
+		HTTPServerPort: 35000, HTTPServerAddress: "127.0.0.1", HTTPClientShowURL: false, URIPathSegments: 2, Username: "admin", Password: "c2VjcmV0",
 		ReportFile: "/tmp/report.json"}
 	if !reflect.DeepEqual(p, wantProbe) {
 		t.Errorf("Probe = %+v, want %+v", p, wantProbe)

@@ -181,3 +181,46 @@ func TestBenchStreamSane(t *testing.T) {
 		t.Errorf("tree = %s", got)
 	}
 }
+
+// nopSink takes fragments and drops them.
+type nopSink struct{ n int }
+
+func (s *nopSink) Fragment(*FinishedFragment) { s.n++ }
+
+// BenchmarkPipelineSink is BenchmarkPipeline's stream with a fragment sink
+// attached: the cost of copying each finished fragment for the mediator.
+func BenchmarkPipelineSink(b *testing.B) {
+	stream, span := benchStream(b, 8, 64)
+	sink := &nopSink{}
+	p := New(Options{Config: testConfig(func(pr *conf.Probe) {
+		pr.MinimumMethodLatency = 0
+		pr.MinimumFragmentLatency = 0
+	}), Fragments: sink})
+	p.Start(context.Background())
+	var off int64
+	pos := 0
+	feed := func(n int) {
+		for n > 0 {
+			batch := p.NewBatch()
+			for len(batch) < cap(batch) && n > 0 {
+				if pos == len(stream) {
+					pos, off = 0, off+span
+				}
+				e := stream[pos]
+				e.Time += off
+				batch = append(batch, e)
+				pos++
+				n--
+			}
+			p.Submit(batch)
+		}
+	}
+	feed(len(stream))
+	b.ReportAllocs()
+	b.ResetTimer()
+	feed(b.N)
+	p.Close()
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(sink.n)/b.Elapsed().Seconds(), "fragments/s")
+}

@@ -70,6 +70,11 @@ func (r *Report) WriteConsole(w io.Writer) error {
 		r.DroppedEvents, r.UnmatchedExits, r.UnwoundCalls, r.IncompleteFragments)
 	fmt.Fprintf(b, "Trimmed from trees: depth %d, latency %d, calls %d, method_trim %d, layer_recurse %d; fragments without tree %d\n",
 		t.Depth, t.Latency, t.Calls, t.MethodTrim, t.LayerRecurse, t.Fragments)
+	if m := r.Mediator; m != nil {
+		fmt.Fprintf(b, "Mediator %s %s (%s): spans exported %d, buffered %d, replayed %d, overflowed %d, pending %d; outages %d\n",
+			m.Protocol, m.Endpoint, m.ChannelType, m.SpansExported, m.SpansBuffered, m.SpansReplayed,
+			m.SpansOverflowed, m.SpansPending, m.Outages)
+	}
 	if err := b.Flush(); err != nil {
 		return fmt.Errorf("writing the console report: %w", err)
 	}

@@ -73,6 +73,16 @@
 // (AddDropped) and events submitted after Close are counted as
 // dropped_events.
 //
+// # Finished fragments
+//
+// Outputs that need each server request as it completes (the mediator's
+// spans) set Options.Fragments: the fragment stage hands it an immutable
+// FinishedFragment per fragment (name, attributes, the trimmed tree with
+// wall-clock times), built only when a sink is set, so the hot path stays
+// allocation-free without one. A point with detail inbound whose captured
+// value starts with a request method ("GET /path", "GET, /path") gives the
+// method (AttrHTTPMethod) and the URI.
+//
 // The report's probe id is Options.ProbeID, else Config.Probe.ProbeID; its
 // engine is Options.Engine.
 package pipeline

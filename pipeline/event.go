@@ -31,6 +31,7 @@ const (
 	AttrOutbound                           // target (URL) of an outbound call by the open call
 	AttrServerPort                         // tcp_server_port
 	AttrConsumerID                         // WS_consumer_id
+	AttrHTTPMethod                         // request method of an inbound HTTP request
 )
 
 // Event is what every engine produces. It is a plain value: engines send

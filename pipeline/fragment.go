@@ -12,6 +12,7 @@ type fragAttrs struct {
 	remoteIP   string
 	serverPort string
 	consumerID string
+	method     string // HTTP request method
 }
 
 // set records an attribute; the first URI reported wins, the outermost
@@ -36,6 +37,10 @@ func (a *fragAttrs) set(key AttrKey, v string) {
 		a.serverPort = v
 	case AttrConsumerID:
 		a.consumerID = v
+	case AttrHTTPMethod:
+		if a.method == "" {
+			a.method = v
+		}
 	}
 }
 
@@ -66,6 +71,7 @@ type fragment struct {
 	root       *methodAgg
 	start, end int64
 	offset     int64 // start - first event time seen for pid
+	wall       int64 // start on the wall clock, Unix ns (process.wall + offset)
 	err        bool
 	full       bool // a node was refused: the arena reached its cap
 	attrs      fragAttrs

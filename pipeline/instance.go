@@ -72,6 +72,13 @@ func (fs *fragStage) arg(nd *node) string {
 	if !nd.sql {
 		return nd.arg
 	}
+	if key, ok := fs.sqlArgs[nd.arg]; ok {
+		return key
+	}
 	key, _ := NormalizeSQL(nd.arg, fs.lim.sqlMode)
+	if len(fs.sqlArgs) >= rawCacheMax {
+		clear(fs.sqlArgs)
+	}
+	fs.sqlArgs[nd.arg] = key
 	return key
 }

@@ -27,6 +27,9 @@ type Options struct {
 	ProbeID string
 	// Engine names the engine feeding the pipeline, for the report.
 	Engine string
+	// Fragments, when set, receives a copy of every finished fragment
+	// (the mediator's spans). Nil costs nothing on the hot path.
+	Fragments FragmentSink
 }
 
 // The sizes of the channels between the stages, in batches. Small on
@@ -164,6 +167,18 @@ func (p *Pipeline) SetProcess(pid int32, info ProcessInfo) {
 	p.procMu.Unlock()
 }
 
+// PIDs returns the processes recorded with SetProcess, cheaply (no report
+// is built), for outputs that sample them.
+func (p *Pipeline) PIDs() []int32 {
+	p.procMu.Lock()
+	defer p.procMu.Unlock()
+	pids := make([]int32, 0, len(p.procs))
+	for pid := range p.procs {
+		pids = append(pids, pid)
+	}
+	return pids
+}
+
 // Close stops accepting events, drains every stage, closes the fragments
 // still running as incomplete and returns the final report. Later calls
 // return the same report.
@@ -225,11 +240,20 @@ func (p *Pipeline) runTracker() {
 
 func (p *Pipeline) runFragments() {
 	for out := range p.frags {
-		p.fs.mu.Lock()
-		for _, f := range out {
-			p.fs.add(f)
+		if sink := p.opts.Fragments; sink != nil {
+			for _, f := range out {
+				p.fs.mu.Lock()
+				ff := p.fs.finished(p.fs.add(f), f)
+				p.fs.mu.Unlock()
+				sink.Fragment(ff)
+			}
+		} else {
+			p.fs.mu.Lock()
+			for _, f := range out {
+				p.fs.add(f)
+			}
+			p.fs.mu.Unlock()
 		}
-		p.fs.mu.Unlock()
 		for i, f := range out {
 			p.putFragment(f)
 			out[i] = nil

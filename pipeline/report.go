@@ -41,6 +41,10 @@ type Report struct {
 	// InvalidEvents have an unknown Kind or an Enter without a Method.
 	InvalidEvents uint64  `json:"invalid_events"`
 	Trimmed       Trimmed `json:"trimmed"`
+
+	// Mediator and SystemMetrics are filled by those outputs when they run.
+	Mediator      *MediatorReport      `json:"mediator,omitempty"`
+	SystemMetrics *SystemMetricsReport `json:"system_metrics,omitempty"`
 }
 
 // ProbeReport identifies the probe and the processes traced.

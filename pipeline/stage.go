@@ -10,9 +10,12 @@ type fragStage struct {
 	lim    *limits
 	mapper *URIMapper
 
-	uris   map[string]string // raw URI -> mapped name, a bounded cache
-	srs    map[srKey]*srAgg
-	layers []layerAgg // indexed by layerInfo.id
+	uris map[string]string // raw URI -> mapped name, a bounded cache
+	// sqlArgs: raw statement -> its text in trees (sql_parsing_mode), a
+	// bounded cache
+	sqlArgs map[string]string
+	srs     map[srKey]*srAgg
+	layers  []layerAgg // indexed by layerInfo.id
 
 	fragments        uint64
 	trimmedFragments uint64
@@ -20,15 +23,17 @@ type fragStage struct {
 
 func newFragStage(lim *limits, mapper *URIMapper) *fragStage {
 	return &fragStage{
-		lim:    lim,
-		mapper: mapper,
-		uris:   make(map[string]string),
-		srs:    make(map[srKey]*srAgg),
+		lim:     lim,
+		mapper:  mapper,
+		uris:    make(map[string]string),
+		sqlArgs: make(map[string]string),
+		srs:     make(map[srKey]*srAgg),
 	}
 }
 
-// add folds one finished fragment. The caller holds mu.
-func (fs *fragStage) add(f *fragment) {
+// add folds one finished fragment and returns its server request's key.
+// The caller holds mu.
+func (fs *fragStage) add(f *fragment) srKey {
 	fs.fragments++
 	k := srKey{name: f.root.name}
 	if f.attrs.hasURI {
@@ -48,9 +53,10 @@ func (fs *fragStage) add(f *fragment) {
 	}
 	if dur < fs.lim.minFragment {
 		fs.trimmedFragments++
-		return
+		return k
 	}
 	fs.keep(sr, f, dur)
+	return k
 }
 
 // mapURI names an HTTP server request; regular expressions are costly, so

@@ -34,6 +34,7 @@ type frame struct {
 type process struct {
 	pid   int32
 	first int64 // time of its first event: instance starts are offsets from it
+	wall  int64 // wall clock (Unix ns) when the tracker saw that event
 }
 
 // threadKey identifies a thread across processes.
@@ -153,7 +154,7 @@ func (tr *tracker) thread(pid int32, tid uint64, time int64, lookupOnly bool) *t
 func (tr *tracker) newThread(k threadKey, time int64) *thread {
 	p := tr.procs[k.pid]
 	if p == nil {
-		p = &process{pid: k.pid, first: time}
+		p = &process{pid: k.pid, first: time, wall: wallNow()}
 		tr.procs[k.pid] = p
 	}
 	var t *thread

@@ -32,7 +32,11 @@ func (tr *tracker) enter(ev *Event) {
 		f.out = ev.Value
 	}
 	if agg.flags&flagInbound != 0 && ev.Value != "" {
-		frag.attrs.set(AttrURI, ev.Value)
+		method, uri := splitRequestLine(ev.Value)
+		if method != "" {
+			frag.attrs.set(AttrHTTPMethod, method)
+		}
+		frag.attrs.set(AttrURI, uri)
 	}
 	if agg.flags&flagNoLayerRecurse != 0 {
 		t.nlr++
@@ -46,6 +50,7 @@ func (tr *tracker) openFragment(t *thread, root *methodAgg, now int64) {
 	frag.pid, frag.tid = t.key.pid, t.key.tid
 	frag.root, frag.start = root, now
 	frag.offset = now - t.proc.first
+	frag.wall = t.proc.wall + frag.offset
 	if t.hasAttrs {
 		frag.attrs, t.pending, t.hasAttrs = t.pending, fragAttrs{}, false
 	}

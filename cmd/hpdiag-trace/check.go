@@ -7,6 +7,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/hpdiag/hpdiag-trace/conf"
+	"github.com/hpdiag/hpdiag-trace/outputs"
 )
 
 // runCheck validates probe.conf and the points file: a summary and exitOK, or
@@ -34,6 +35,10 @@ func runCheck(args []string, env *environment) int {
 		return exitUsage
 	}
 	if err := checkCustomCode(s.points, s.customCode); err != nil {
+		env.errorf("%s", err)
+		return exitUsage
+	}
+	if err := outputs.Check(s.config, env.getenv); err != nil {
 		env.errorf("%s", err)
 		return exitUsage
 	}

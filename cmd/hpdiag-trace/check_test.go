@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -91,5 +92,28 @@ func TestBuiltinCustomCodeNames(t *testing.T) {
 		if !builtinCustomCode[n] {
 			t.Errorf("check does not know hpdiag.%s", n)
 		}
+	}
+}
+
+// TestCheckOutputs: check also refuses what would stop the outputs, with
+// probe.conf named.
+func TestCheckOutputs(t *testing.T) {
+	tests := []struct {
+		name, conf, wantErr string
+	}{
+		{"reversible password", "[Probe]\nhttpserver_port = 9\npassword = c2VjcmV0\n", "[Probe] password: not a pbkdf2-sha256"},
+		{"unknown system metric", "[SystemMetricsCollector]\nenabled = true\n[SystemMetrics]\ngpu = true\n", ":4: [SystemMetrics] gpu: unknown metric group"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "probe.conf"), []byte(tt.conf), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			r := runTracer(t, ".", "check", "-d", dir, "-c", "probe.conf", "-p", "testdata/check/good.point")
+			if r.code != exitUsage || !strings.Contains(r.stderr, tt.wantErr) || !strings.Contains(r.stderr, "probe.conf") {
+				t.Errorf("exit %d stderr %q, want %d and %q", r.code, r.stderr, exitUsage, tt.wantErr)
+			}
+		})
 	}
 }

@@ -68,8 +68,15 @@ func runCollect(ctx context.Context, args []string, env *environment) int {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pipe, srv, err := startShimEngine(ctx, s, log, token)
+	run, err := startRun(ctx, s, env, log, "shim")
 	if err != nil {
+		env.errorf("%s", err)
+		fmt.Fprintln(env.stdout, "failed")
+		return exitUsage
+	}
+	srv, err := startShimEngine(ctx, s, log, token, run.pipe)
+	if err != nil {
+		run.finish()
 		env.errorf("cannot start the shim engine: %s", err)
 		fmt.Fprintln(env.stdout, "failed")
 		return exitInternal
@@ -83,7 +90,7 @@ func runCollect(ctx context.Context, args []string, env *environment) int {
 		env.errorf("collect: no application connected within %s", collectTimeout)
 	}
 	stats := srv.Wait(exitWait)
-	rep := pipe.Close()
+	rep := run.finish()
 	refused(stats, env)
 	var writeErr error
 	if report != "" {

@@ -16,6 +16,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/hpdiag/hpdiag-trace/loader"
+	"github.com/hpdiag/hpdiag-trace/logging"
 	"github.com/hpdiag/hpdiag-trace/matcher"
 	"github.com/hpdiag/hpdiag-trace/pipeline"
 )
@@ -27,15 +28,15 @@ func ebpfAvailable() error {
 }
 
 // ebpfRun is one run of the eBPF engine: the programs, the session that
-// reads them and the pipeline it feeds.
+// reads them and the run (pipeline and outputs) it feeds.
 type ebpfRun struct {
 	e1   *loader.E1
 	sess *loader.Session
-	pipe *pipeline.Pipeline
+	run  *tracingRun
 	errc chan error
 }
 
-func startEBPF(ctx context.Context, tf *traceFlags, setup *setup, log *logrus.Logger, mainScript string) (*ebpfRun, error) {
+func startEBPF(ctx context.Context, tf *traceFlags, setup *setup, env *environment, log *logrus.Logger, mainScript string) (*ebpfRun, error) {
 	if _, err := loader.CheckPrivileges(loader.CapSysPtrace); err != nil {
 		return nil, err
 	}
@@ -48,20 +49,19 @@ func startEBPF(ctx context.Context, tf *traceFlags, setup *setup, log *logrus.Lo
 		return nil, fmt.Errorf("--ebpf-probes session: this kernel (%s) has no uprobe sessions (Linux 6.13+); use --ebpf-probes pair or auto", kernelRelease())
 	}
 	log.Debugf("eBPF engine: calls seen by %s", e1.Probes())
-	pipe := pipeline.New(pipeline.Options{
-		Config:  setup.config,
-		Log:     log,
-		ProbeID: probeID(setup),
-		Engine:  "ebpf",
-	})
-	pipe.Start(ctx)
-	m := matcher.New(setup.points, matcher.Options{MainScript: mainScript})
-	sess, err := loader.NewSession(e1, loader.SessionOptions{Matcher: m, Sink: pipe, Log: log})
+	run, err := startRun(ctx, setup, env, log, "ebpf")
 	if err != nil {
 		e1.Close()
 		return nil, err
 	}
-	r := &ebpfRun{e1: e1, sess: sess, pipe: pipe, errc: make(chan error, 1)}
+	m := matcher.New(setup.points, matcher.Options{MainScript: mainScript})
+	sess, err := loader.NewSession(e1, loader.SessionOptions{Matcher: m, Sink: run.pipe, Log: log.WithField(logging.ComponentKey, "hpdiag.ebpf")})
+	if err != nil {
+		run.finish()
+		e1.Close()
+		return nil, err
+	}
+	r := &ebpfRun{e1: e1, sess: sess, run: run, errc: make(chan error, 1)}
 	go func() { r.errc <- sess.Run(ctx) }()
 	return r, nil
 }
@@ -73,7 +73,7 @@ func (r *ebpfRun) stop(log logrus.FieldLogger) (*pipeline.Report, loader.Stats) 
 		log.Warn(err)
 	}
 	r.e1.Close()
-	return r.pipe.Close(), stats
+	return r.run.finish(), stats
 }
 
 // traceWithEBPF launches argv with the probes in place before its first
@@ -91,14 +91,16 @@ func traceWithEBPF(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	run, err := startEBPF(ctx, tf, setup, log, mainScriptOf(argv, interp))
+	run, err := startEBPF(ctx, tf, setup, env, log, mainScriptOf(argv, interp))
 	if err != nil {
 		env.errorf("--mode ebpf: %s", err)
 		return exitNoTrace
 	}
+	stopLive := startLive(ctx, tf, env, run.run.outs)
 	code, err := launch(argv, os.Environ(), func(pid int) error {
 		return run.sess.Trace(pid, interp)
 	})
+	stopLive()
 	report, stats := run.stop(log)
 	if err != nil {
 		env.errorf("%s", err)
@@ -124,7 +126,7 @@ func attachEBPF(ctx context.Context, tf *traceFlags, setup *setup, reportFile st
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	run, err := startEBPF(ctx, tf, setup, log, "")
+	run, err := startEBPF(ctx, tf, setup, env, log, "")
 	if err != nil {
 		env.errorf("--pid %d: %s", tf.pid, err)
 		return exitNoTrace
@@ -142,7 +144,9 @@ func attachEBPF(ctx context.Context, tf *traceFlags, setup *setup, reportFile st
 		}
 		fmt.Fprintf(env.stderr, "hpdiag-trace: attached to pid %d (%s); detaching after %s\n", tf.pid, interp, until)
 	}
+	stopLive := startLive(ctx, tf, env, run.run.outs)
 	waitDetach(ctx, tf.pid, tf.duration)
+	stopLive()
 	report, stats := run.stop(log)
 	explainEBPFStats(stats, log)
 	return finishReport(report, reportFile, tf, env)

@@ -33,7 +33,9 @@ func (lineFormatter) Format(e *logrus.Entry) ([]byte, error) {
 	b.WriteString(e.Message)
 	keys := make([]string, 0, len(e.Data))
 	for k := range e.Data {
-		keys = append(keys, k)
+		if k != "component" { // for the log file's level_exceptions, not the terminal
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
 	for _, k := range keys {

@@ -20,7 +20,7 @@ func TestRefusedBeforeLaunch(t *testing.T) {
 		wantErr  string
 	}{
 		{"report in a missing directory", []string{"-p", "testdata/apps/exit.point", "--report", "/nonexistent/dir/r.json", "--"}, exitUsage, "cannot write there"},
-		{"report format", []string{"-p", "testdata/apps/exit.point", "--report", "r.html", "--"}, exitUsage, "unsupported format"},
+		{"report format", []string{"-p", "testdata/apps/exit.point", "--report", "r.txt", "--"}, exitUsage, "unsupported format"},
 		{"no points", []string{"-p", "testdata/apps/empty.point", "--"}, exitUsage, "no points defined"},
 		{"missing points file", []string{"-p", "testdata/apps/none.point", "--"}, exitUsage, "none.point"},
 		{"config dir missing", []string{"-d", "/nonexistent", "-p", "testdata/apps/exit.point", "--"}, exitUsage, "not a directory"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,8 +13,9 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/hpdiag/hpdiag-trace/conf"
-
+	"github.com/hpdiag/hpdiag-trace/outputs"
 	"github.com/hpdiag/hpdiag-trace/pipeline"
+	htmlreport "github.com/hpdiag/hpdiag-trace/report"
 	"github.com/hpdiag/hpdiag-trace/shim"
 )
 
@@ -37,6 +39,7 @@ type traceFlags struct {
 	quiet    bool
 	verbose  bool
 	exitWait time.Duration
+	live     time.Duration
 }
 
 func (t *traceFlags) register(fs *flag.FlagSet) {
@@ -45,7 +48,7 @@ func (t *traceFlags) register(fs *flag.FlagSet) {
 		fs.BoolVar(&t.single, name, false, "run SCRIPT as a module named by its file stem and call its main()")
 	}
 	fs.StringVar(&t.mode, "mode", "auto", "`engine`: shim, ebpf or auto")
-	fs.StringVar(&t.report, "report", "", "write the report to `FILE` when tracing ends; the format follows the extension (.json)")
+	fs.StringVar(&t.report, "report", "", "write the report to `FILE` when tracing ends; the format follows the extension (.json or .html)")
 	fs.IntVar(&t.pid, "pid", 0, "attach to the running process `PID` and its children (eBPF engine), until --duration ends or SIGINT/SIGTERM")
 	fs.DurationVar(&t.duration, "duration", 0, "with --pid: detach after this `duration` (such as 30s); 0 means until SIGINT or SIGTERM")
 	fs.StringVar(&t.probes, "ebpf-probes", "auto", "eBPF engine: how calls are seen: `kind` session (Linux 6.13+: only matched calls pay for their return), pair (uprobe and uretprobe), usdt (the interpreter's python:function__entry/return probes, engine E1u) or auto (session where the kernel has it)")
@@ -54,6 +57,7 @@ func (t *traceFlags) register(fs *flag.FlagSet) {
 		fs.BoolVar(&t.quiet, name, false, "no summary on stderr when tracing ends")
 	}
 	fs.BoolVar(&t.verbose, "v", false, "log what the tracer does")
+	fs.DurationVar(&t.live, "live", 10*time.Second, "during long runs, show progress every `interval` on stderr: a table redrawn in place on a terminal, plain lines otherwise; 0 shows none")
 	fs.DurationVar(&t.exitWait, "exit-wait", 5*time.Second, "how long to wait for the app's last events after it exited (a `duration` such as 5s)")
 }
 
@@ -189,6 +193,10 @@ func checkTraceRequest(tf *traceFlags, cmd []string, env *environment) (int, boo
 		env.errorf("--duration %s: only with --pid; a launched app is traced until it exits", tf.duration)
 		return exitUsage, false
 	}
+	if tf.live < 0 {
+		env.errorf("--live %s: must not be negative (0 turns the progress display off)", tf.live)
+		return exitUsage, false
+	}
 	if tf.exitWait < 0 {
 		env.errorf("--exit-wait %s: must not be negative", tf.exitWait)
 		return exitUsage, false
@@ -267,19 +275,29 @@ func traceWithShim(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pipe, srv, err := startShimEngine(ctx, setup, log, "")
+	run, err := startRun(ctx, setup, env, log, "shim")
 	if err != nil {
+		env.errorf("%s", err)
+		return exitUsage
+	}
+	srv, err := startShimEngine(ctx, setup, log, "", run.pipe)
+	if err != nil {
+		run.finish()
 		env.errorf("cannot start the shim engine: %s", err)
 		return exitInternal
 	}
 	defer srv.Close()
+	stopLive := startLive(ctx, tf, env, run.outs)
 	code, err := launch(argv, srv.Env(os.Environ()), nil)
 	if err != nil {
+		stopLive()
+		run.finish()
 		env.errorf("%s", err)
 		return code
 	}
 	stats := srv.Wait(tf.exitWait)
-	report := pipe.Close()
+	stopLive()
+	report := run.finish()
 	if refused(stats, env) {
 		return exitNoTrace
 	}
@@ -315,6 +333,16 @@ func probeID(setup *setup) string {
 	return conf.ExpandProbeID(setup.config.Probe.ProbeID, os.Getpid())
 }
 
+// startLive shows the run's progress on stderr during long runs (--live),
+// unless --quiet.
+func startLive(ctx context.Context, tf *traceFlags, env *environment, outs *outputs.Outputs) func() {
+	if tf.quiet || tf.live <= 0 {
+		return func() {}
+	}
+	f, ok := env.stderr.(*os.File)
+	return outputs.Live(ctx, env.stderr, ok && outputs.IsTerminal(f), tf.live, outs.Snapshot)
+}
+
 // refused says why interpreters were refused. A refused interpreter never
 // ran the app, so the run fails.
 func refused(stats shim.Stats, env *environment) bool {
@@ -344,10 +372,12 @@ func explainShimStats(stats shim.Stats, env *environment, log logrus.FieldLogger
 
 // checkReportFormat accepts the report formats this version writes.
 func checkReportFormat(name string) error {
-	if ext := strings.ToLower(filepath.Ext(name)); name != "" && ext != ".json" {
-		return fmt.Errorf("report file %s: unsupported format %q; use a .json file name", name, ext)
+	switch ext := strings.ToLower(filepath.Ext(name)); {
+	case name == "", ext == ".json", ext == ".html", ext == ".htm":
+		return nil
+	default:
+		return fmt.Errorf("report file %s: unsupported format %q; use a .json or .html file name", name, ext)
 	}
-	return nil
 }
 
 func writeReportFile(report *pipeline.Report, name string) error {
@@ -356,7 +386,11 @@ func writeReportFile(report *pipeline.Report, name string) error {
 	if err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	if err := report.WriteJSON(f); err != nil {
+	write := report.WriteJSON
+	if ext := strings.ToLower(filepath.Ext(name)); ext == ".html" || ext == ".htm" {
+		write = func(w io.Writer) error { return htmlreport.WriteHTML(w, report) }
+	}
+	if err := write(f); err != nil {
 		f.Close()
 		os.Remove(tmp)
 		return fmt.Errorf("writing the report %s: %w", name, err)
