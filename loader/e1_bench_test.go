@@ -108,4 +108,3 @@ func fibCalls(n int) int {
 	}
 	return 1 + fibCalls(n-1) + fibCalls(n-2)
 }
-
