@@ -68,7 +68,8 @@ func ValidPassword(encoded string) error {
 func parsePassword(encoded string) (iterations int, salt, hash []byte, err error) {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 4 || parts[0] != PasswordScheme {
-		return 0, nil, nil, fmt.Errorf("password %q is not an encoded password (%s$<iterations>$<salt>$<hash>); make one with hpdiag-trace encode-password", shorten(encoded), PasswordScheme)
+		// The value is not repeated: it may be a password in clear.
+		return 0, nil, nil, fmt.Errorf("not a %s$<iterations>$<salt>$<hash> value: not an encoded password; make one with hpdiag-trace encode-password", PasswordScheme)
 	}
 	iterations, err = strconv.Atoi(parts[1])
 	if err != nil || iterations < 1 || iterations > 100_000_000 {

@@ -25,7 +25,13 @@ var InterpreterSymbols = []string{
 	EvalFrameSymbol, "_PyRuntime", "PyCode_Type", "PyUnicode_Type", "PyLong_Type",
 	"PyFloat_Type", "PyBool_Type", "_Py_NoneStruct", "_Py_TrueStruct", "_Py_FalseStruct",
 	"PyGen_Type", "PyCoro_Type", "Py_Version", "_PyInterpreterState_GetEvalFrameFunc",
+	JITSymbol,
 }
+
+// JITSymbol is defined by interpreters built with the experimental JIT
+// (3.13+ --enable-experimental-jit), whose compiled code runs outside the
+// evaluator.
+const JITSymbol = "_PyJIT_Compile"
 
 // freeThreadedSymbols are defined only by free-threaded (Py_GIL_DISABLED,
 // "3.13t") builds: Objects/object.c compiles them under #ifdef Py_GIL_DISABLED.

@@ -113,7 +113,18 @@ func (s *Session) Run(ctx context.Context) error {
 	rd := s.e1.reader
 	var rec ringbuf.Record
 	draining := false
-	for {
+	lastScan := time.Now()
+	idle := false
+	for n := 0; ; n++ {
+		// Checked every few thousand records, and whenever the buffer was
+		// found empty, so the clock is not read per event.
+		if (idle || n%4096 == 0) && time.Since(lastScan) > rescanInterval {
+			s.mu.Lock()
+			s.rescan()
+			s.mu.Unlock()
+			lastScan = time.Now()
+		}
+		idle = false
 		select {
 		case <-ctx.Done():
 			s.flush()
@@ -134,6 +145,7 @@ func (s *Session) Run(ctx context.Context) error {
 			if draining {
 				return nil
 			}
+			idle = true
 		case errors.Is(err, ringbuf.ErrClosed):
 			s.flush()
 			return nil
@@ -141,6 +153,25 @@ func (s *Session) Run(ctx context.Context) error {
 			s.flush()
 			return fmt.Errorf("eBPF engine: reading the ring buffer: %w", err)
 		}
+	}
+}
+
+// rescanInterval is how often the interpreters of hooked processes are
+// listed again, to hook the subinterpreters created since.
+const rescanInterval = time.Second
+
+// rescan hooks the interpreters created since the last scan in every
+// process whose interpreter the session hooked. s.mu is held.
+func (s *Session) rescan() {
+	for _, p := range s.procs {
+		if len(p.hooked) == 0 || p.target == nil {
+			continue
+		}
+		conf, err := s.e1.proc(uint32(p.pid))
+		if err != nil || conf.State&procBias == 0 {
+			continue
+		}
+		_ = s.hookAll(p, conf.Bias, false) // a process that is gone is not an error
 	}
 }
 

@@ -211,8 +211,14 @@ func (s *Session) Attach(pid int, interp *Interpreter) error {
 	return nil
 }
 
-// setProcess tells the Sink about a traced process.
+// setProcess tells the Sink about a traced process, and says what the
+// engine cannot see in it.
 func (s *Session) setProcess(pid int, interp *Interpreter) {
+	if interp != nil {
+		if _, ok := interp.Symbols[JITSymbol]; ok {
+			s.warnf("%s was built with the experimental JIT: code the JIT compiles runs outside the evaluator and is not seen (run the app with PYTHON_JIT=0 for complete counts)", interp)
+		}
+	}
 	info := pipeline.ProcessInfo{}
 	if interp != nil {
 		info.Python = interp.Version.String()

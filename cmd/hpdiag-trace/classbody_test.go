@@ -43,6 +43,6 @@ func checkClassBodies(t *testing.T, mode, py string, want map[string]int) {
 		got[name] = m.Count
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("methods = %v, want %v", got, want)
+		t.Errorf("methods = %v, want %v\nstderr:\n%s", got, want, r.stderr)
 	}
 }

@@ -59,6 +59,9 @@ func TestForkedChildrenUnderEBPF(t *testing.T) {
 			}
 			rep := readReport(t, filepath.Join(dir, "r.json"))
 			checkMethods(t, rep, shopWant(3))
+			if t.Failed() {
+				t.Logf("stderr:\n%s", r.stderr)
+			}
 			if len(rep.Probe.PIDs) != 3 {
 				t.Errorf("pids = %v, want the parent and its 2 children", rep.Probe.PIDs)
 			}
@@ -394,6 +397,9 @@ func TestEBPFNamesAndActivations(t *testing.T) {
 				t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
 			}
 			checkMethods(t, readReport(t, filepath.Join(dir, "r.json")), want)
+			if t.Failed() {
+				t.Logf("stderr:\n%s", r.stderr)
+			}
 		})
 	}
 }
