@@ -36,6 +36,8 @@ struct task_struct {
  * (MAX_URETPROBE_DEPTH in kernel/events/uprobes.c). */
 #define MAX_RETURN_DEPTH 64
 
+#define SIGSTOP_NR 19
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
@@ -305,11 +307,17 @@ static __always_inline void request_hook(struct pt_regs *ctx, struct proc *p, __
 		return;
 	}
 	p->state |= PROC_HOOKED;
+	/* In a gated launch the process waits, stopped, until the hook is in:
+	 * calls from Python to Python made before would stay invisible. */
+	if (!flags && (p->state & PROC_STOP_FOR_HOOK) && !bpf_send_signal(SIGSTOP_NR)) {
+		p->state |= PROC_STOPPED;
+		flags |= F_STOPPED;
+	}
 	fill_hdr(&e->h, EV_HOOK, id, 0);
 	e->h.flags = flags;
 	e->child = 0;
 	e->pad = 0;
-	e->value = flags ? cur : interp;
+	e->value = (flags & F_FOREIGN) ? cur : interp;
 	/* The main module must not start before the hook is in: wake the
 	 * reader now rather than at its next batch. */
 	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);

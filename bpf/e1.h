@@ -21,6 +21,8 @@
 #define PROC_HOOKED 4        /* eval_frame is ours, or its writing was asked for */
 #define PROC_FOREIGN 8       /* another PEP 523 hook was found: never touch it */
 #define PROC_EXEC_NEXT 16    /* configured for the program it is about to execute */
+#define PROC_STOP_FOR_HOOK 32 /* stop the process until user space has written the hook */
+#define PROC_STOPPED 64      /* it was stopped for that (SIGSTOP) */
 
 /* verdict.state */
 #define V_PENDING 1
@@ -49,6 +51,7 @@
 #define F_PENDING 2          /* EV_ENTER, EV_EXIT: the verdict was not known yet */
 #define F_FOREIGN 4          /* EV_HOOK: another hook was there */
 #define F_UTF8 8             /* EV_CODE: the names are UTF-8 C strings (USDT) */
+#define F_STOPPED 16         /* EV_HOOK: the process is stopped until continued */
 
 /* arg_val.kind */
 #define ARG_UNBOUND 0

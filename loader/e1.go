@@ -223,12 +223,16 @@ func (e *E1) uprobes(t *target, pid int) (link.Link, link.Link, error) {
 // configure tells the programs to trace pid as an interpreter of t. With
 // a known bias (a running process) the programs need not learn it. With
 // execNext the configuration is for the program pid is about to execute
-// (a gated launch), and survives that one exec.
+// (a gated launch), and survives that one exec; on 3.11+ the process then
+// stops at its first evaluated frame until the eval_frame hook is in.
 func (e *E1) configure(pid int, t *target, bias uint64, biasKnown, execNext bool) error {
 	p := t.proc
 	p.State = procPython
 	if execNext {
 		p.State |= procExecNext
+		if p.L.Flags&layoutHook != 0 {
+			p.State |= procStopForHook
+		}
 	}
 	if biasKnown {
 		p.Bias = bias

@@ -20,6 +20,8 @@ const (
 	procHooked   = 4
 	procForeign  = 8
 	procExecNext = 16
+	procStopForHook = 32
+	procStopped = 64
 )
 
 // target is what the engine knows of one interpreter binary: its file, its

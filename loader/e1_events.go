@@ -24,6 +24,7 @@ const (
 	flagPending   = 2
 	flagForeign   = 4
 	flagUTF8      = 8
+	flagStopped   = 16
 
 	argUnbound = 0
 	argStr     = 1

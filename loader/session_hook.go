@@ -3,6 +3,7 @@ package loader
 import (
 	"fmt"
 	"slices"
+	"syscall"
 
 	"github.com/hpdiag/hpdiag-trace/bpf"
 )
@@ -17,6 +18,11 @@ const maxInterpreters = 256
 func (s *Session) hook(h hdr, b []byte) {
 	ev, ok := view[bpf.E1EvProc](b)
 	p := s.procs[h.tgid]
+	if h.flags&flagStopped != 0 {
+		// Whatever happens here, the process goes on.
+		defer syscall.Kill(int(h.tgid), syscall.SIGCONT)
+		s.log.Debugf("pid %d: stopped at its first frame until its eval_frame hook is written", h.tgid)
+	}
 	if !ok || p == nil || p.target == nil {
 		return
 	}
@@ -141,4 +147,23 @@ func (s *Session) restoreHooks() {
 		s.restore(p)
 		p.close()
 	}
+}
+
+// OwnStop reports whether the stop of pid that a wait just reported was the
+// engine's own (the SIGSTOP of a gated launch waiting for its hook), once:
+// a later stop is the user's. The launcher then neither stops itself nor
+// the app; the engine continues it.
+func (s *Session) OwnStop(pid int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.procs[uint32(pid)]
+	if p == nil || p.stopSeen {
+		return false
+	}
+	conf, err := s.e1.proc(uint32(pid))
+	if err != nil || conf.State&procStopped == 0 {
+		return false
+	}
+	p.stopSeen = true
+	return true
 }

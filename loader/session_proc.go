@@ -20,6 +20,9 @@ type traced struct {
 	// evalAddr is &_PyEval_EvalFrameDefault in the process: what the hook
 	// holds.
 	evalAddr uint64
+	// stopSeen is set once the launcher has been told of the engine's own
+	// stop of the process (OwnStop).
+	stopSeen bool
 	src      *sourceIndex
 }
 

@@ -97,8 +97,9 @@ func traceWithEBPF(ctx context.Context, tf *traceFlags, setup *setup, argv []str
 		return exitNoTrace
 	}
 	stopLive := startLive(ctx, tf, env, run.run.outs)
-	code, err := launch(argv, os.Environ(), func(pid int) error {
-		return run.sess.Trace(pid, interp)
+	code, err := launch(argv, os.Environ(), &launchGate{
+		open:    func(pid int) error { return run.sess.Trace(pid, interp) },
+		ownStop: run.sess.OwnStop,
 	})
 	stopLive()
 	report, stats := run.stop(log)

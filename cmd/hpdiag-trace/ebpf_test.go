@@ -443,3 +443,59 @@ func TestUSDTEngine(t *testing.T) {
 		}
 	}
 }
+
+// TestResumeGuard: a gated launch may stop the app for a moment at start-up
+// (the eval_frame hook); the guard continues it when the tracer goes away,
+// even killed, and only the process it was started for.
+func TestResumeGuard(t *testing.T) {
+	app := exec.Command("sleep", "30")
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { app.Process.Kill(); app.Wait() }()
+	if err := app.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, app.Process.Pid, 'T')
+	start, err := loader.ProcessStartTime(app.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		start   uint64
+		resumed bool
+	}{{start + 1, false}, {start, true}} {
+		guard := exec.Command(tracerBin, guardArg, fmt.Sprint(app.Process.Pid), fmt.Sprint(tc.start))
+		in, _ := guard.StdinPipe()
+		if err := guard.Start(); err != nil {
+			t.Fatal(err)
+		}
+		in.Close() // as when the tracer exits
+		if err := guard.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		want := byte('T')
+		if tc.resumed {
+			want = 'S'
+		}
+		waitState(t, app.Process.Pid, want)
+	}
+}
+
+func waitState(t *testing.T, pid int, want byte) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		st, err := loader.ReadProcStat(pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.State == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pid %d: state %c, want %c", pid, st.State, want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -8,7 +8,17 @@ import (
 	"os"
 	"os/exec"
 	"syscall"
+
+	"github.com/hpdiag/hpdiag-trace/loader"
 )
+
+// launchGate is how an engine takes part in a launch: open runs once the
+// process exists and before it executes the program; ownStop says whether a
+// stop of the process is the engine's own (nil: none is).
+type launchGate struct {
+	open    func(pid int) error
+	ownStop func(pid int) bool
+}
 
 // gateArg is the first argument that makes hpdiag-trace the stub of a
 // gated launch (see launch): it waits on descriptor 3, then executes the
@@ -66,4 +76,47 @@ func runGateStub(args []string) int {
 	err = syscall.Exec(args[0], args[1:], os.Environ())
 	fmt.Fprintf(os.Stderr, "hpdiag-trace: cannot run %q: %v\n", args[1], err)
 	return exitNotFound
+}
+
+// guardArg makes hpdiag-trace the resume guard of a gated launch: it waits
+// for its standard input to close, which happens when the tracer exits for
+// any reason, and then continues the application if it is still stopped.
+// An engine may stop the application for a moment at start-up (the
+// eval_frame hook, docs/engines.md); a tracer killed in that moment must
+// not leave it stopped.
+const guardArg = "__hpdiag-resume-guard"
+
+// startResumeGuard starts the guard for pid; the returned func ends it.
+func startResumeGuard(pid int) func() {
+	self, err := os.Executable()
+	start, err2 := loader.ProcessStartTime(pid)
+	if err != nil || err2 != nil {
+		return func() {}
+	}
+	cmd := exec.Command(self, guardArg, fmt.Sprint(pid), fmt.Sprint(start))
+	in, err := cmd.StdinPipe()
+	if err != nil || cmd.Start() != nil {
+		return func() {}
+	}
+	return func() {
+		in.Close()
+		cmd.Wait()
+	}
+}
+
+// runResumeGuard is the guard: args are the pid and its start time (to
+// tell it from a later process with the same pid).
+func runResumeGuard(args []string) int {
+	if len(args) != 2 {
+		return exitInternal
+	}
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	var pid int
+	var start uint64
+	fmt.Sscan(args[0], &pid)
+	fmt.Sscan(args[1], &start)
+	if st, err := loader.ReadProcStat(pid); err == nil && st.StartTime == start && st.State == 'T' {
+		_ = syscall.Kill(pid, syscall.SIGCONT)
+	}
+	return exitOK
 }

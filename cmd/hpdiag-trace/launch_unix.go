@@ -38,10 +38,10 @@ func survivePipes() {
 // with ^Z stops the tracer too.
 //
 // With a gate, the process starts as a stub of hpdiag-trace that waits for
-// the gate to return before it executes argv: the gate gets the pid the
+// the gate to open before it executes argv: the gate gets the pid the
 // application will have, so probes can be in place before its first
 // instruction. A gate's error stops the stub; the application never runs.
-func launch(argv, envv []string, gate func(pid int) error) (int, error) {
+func launch(argv, envv []string, gate *launchGate) (int, error) {
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
 		return exitNotFound, fmt.Errorf("cannot run %q: %w", argv[0], err)
@@ -71,16 +71,20 @@ func launch(argv, envv []string, gate func(pid int) error) (int, error) {
 		return exitNotFound, fmt.Errorf("cannot run %q: %w", argv[0], err)
 	}
 	pid := cmd.Process.Pid
+	var ownStop func(int) bool
 	if gate != nil {
 		cmd.ExtraFiles[0].Close()
-		if err := openGate(pid, release, gate); err != nil {
-			_, _ = waitExit(pid, -1)
+		stopGuard := startResumeGuard(pid)
+		defer stopGuard()
+		if err := openGate(pid, release, gate.open); err != nil {
+			_, _ = waitExit(pid, -1, nil)
 			return exitNoTrace, err
 		}
+		ownStop = gate.ownStop
 	}
 	done := make(chan struct{})
 	go forward(sigs, done, pid)
-	status, err := waitExit(pid, tty)
+	status, err := waitExit(pid, tty, ownStop)
 	close(done)
 	if tty >= 0 {
 		_ = unix.IoctlSetPointerInt(tty, unix.TIOCSPGRP, unix.Getpgrp())
@@ -112,7 +116,9 @@ func forward(sigs <-chan os.Signal, done <-chan struct{}, pid int) {
 // waitExit waits until pid has ended. When a terminal stop (^Z) stops it, the
 // tracer takes the terminal back and stops itself, so the shell sees the job
 // stopped; when the shell continues the tracer, the application continues.
-func waitExit(pid, tty int) (syscall.WaitStatus, error) {
+// A SIGSTOP that ownStop says the engine sent itself is let be: the engine
+// continues the application.
+func waitExit(pid, tty int, ownStop func(int) bool) (syscall.WaitStatus, error) {
 	for {
 		var ws syscall.WaitStatus
 		_, err := syscall.Wait4(pid, &ws, syscall.WUNTRACED, nil)
@@ -124,6 +130,9 @@ func waitExit(pid, tty int) (syscall.WaitStatus, error) {
 		}
 		if !ws.Stopped() {
 			return ws, nil
+		}
+		if ws.StopSignal() == syscall.SIGSTOP && ownStop != nil && ownStop(pid) {
+			continue
 		}
 		if tty >= 0 {
 			_ = unix.IoctlSetPointerInt(tty, unix.TIOCSPGRP, unix.Getpgrp())

@@ -18,7 +18,7 @@ func survivePipes() {}
 // returns the application's exit code. On Windows a console ^C reaches every
 // process attached to the console, so the tracer only has to outlive the
 // application, not forward the event.
-func launch(argv, envv []string, gate func(pid int) error) (int, error) {
+func launch(argv, envv []string, gate *launchGate) (int, error) {
 	if gate != nil {
 		return exitNoTrace, errors.New("the eBPF engine needs Linux; use --mode shim")
 	}

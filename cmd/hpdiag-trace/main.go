@@ -27,6 +27,9 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == gateArg {
 		os.Exit(runGateStub(os.Args[2:]))
 	}
+	if len(os.Args) > 1 && os.Args[1] == guardArg {
+		os.Exit(runResumeGuard(os.Args[2:]))
+	}
 	env := &environment{
 		stdout: os.Stdout,
 		stderr: os.Stderr,
