@@ -15,13 +15,13 @@ const (
 	layoutTagged   = 4
 	layoutLongTag  = 8
 
-	procPython   = 1
-	procBias     = 2
-	procHooked   = 4
-	procForeign  = 8
-	procExecNext = 16
+	procPython      = 1
+	procBias        = 2
+	procHooked      = 4
+	procForeign     = 8
+	procExecNext    = 16
 	procStopForHook = 32
-	procStopped = 64
+	procStopped     = 64
 )
 
 // target is what the engine knows of one interpreter binary: its file, its
