@@ -22,6 +22,11 @@ type E1ArgVal struct {
 	Data      [248]uint8
 }
 
+type E1EvCall struct {
+	_ structs.HostLayout
+	H E1EvHdr
+}
+
 type E1EvCallArgs struct {
 	_    structs.HostLayout
 	H    E1EvHdr
