@@ -333,7 +333,7 @@ func TestEBPFWithoutPrivileges(t *testing.T) {
 	points = filepath.Join(dir, "shop.point")
 	unpriv := func(args ...string) result {
 		full := append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", tracerBin}, args...)
-		return runCommand(t, dir, "setpriv", full...)
+		return runCmd(t, exec.Command("setpriv", full...), dir)
 	}
 	r := unpriv("--mode", "ebpf", "-p", points, "--", py, shop, "1")
 	if r.code != exitNoTrace || !strings.Contains(r.stderr, "CAP_BPF") || !strings.Contains(r.stderr, "--mode shim") {
@@ -346,26 +346,6 @@ func TestEBPFWithoutPrivileges(t *testing.T) {
 	if rep := readReport(t, filepath.Join(dir, "r.json")); rep.Probe.Engine != "shim" {
 		t.Errorf("engine = %q, want shim", rep.Probe.Engine)
 	}
-}
-
-// runCommand runs a command as runTracer runs the tracer.
-func runCommand(t *testing.T, dir, name string, args ...string) result {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			code = 128 + int(ws.Signal())
-		}
-	} else if err != nil {
-		t.Fatalf("running %s %v: %v", name, args, err)
-	}
-	return result{code, out.String(), errb.String()}
 }
 
 func copyFile(t *testing.T, from, to string) {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -68,7 +69,13 @@ type result struct {
 
 func runTracer(t *testing.T, dir string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(tracerBin, args...)
+	return runCmd(t, exec.Command(tracerBin, args...), dir)
+}
+
+// runCmd runs cmd in dir and returns what it printed and the exit code a
+// shell would report (128+N when signal N killed it).
+func runCmd(t *testing.T, cmd *exec.Cmd, dir string) result {
+	t.Helper()
 	cmd.Dir = dir
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -76,8 +83,11 @@ func runTracer(t *testing.T, dir string, args ...string) result {
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			code = 128 + int(ws.Signal())
+		}
 	} else if err != nil {
-		t.Fatalf("running %v: %v", args, err)
+		t.Fatalf("running %v: %v", cmd.Args, err)
 	}
 	return result{code, out.String(), errb.String()}
 }
