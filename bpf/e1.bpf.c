@@ -142,13 +142,13 @@ static __always_inline int creates_generator(const struct proc *p, __u64 code, _
  * call's return: the thread already has the most returns it follows. */
 static __always_inline int return_too_deep(void)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *task = bpf_get_current_task_btf();
 	if (!bpf_core_field_exists(task->utask))
 		return 0;
-	struct uprobe_task *ut = BPF_CORE_READ(task, utask);
+	struct uprobe_task *ut = task->utask;
 	if (!ut)
 		return 0;
-	return BPF_CORE_READ(ut, depth) >= MAX_RETURN_DEPTH;
+	return ut->depth >= MAX_RETURN_DEPTH;
 }
 
 static __always_inline void fill_hdr(struct ev_hdr *h, __u8 type, __u64 id, __u64 code)
