@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -141,7 +140,7 @@ sampling_rate = 1s
 			if resp, err := c.Get(fmt.Sprintf("http://127.0.0.1:%d/quit", appPort)); err == nil {
 				resp.Body.Close()
 			}
-			syscall.Kill(cmd.Process.Pid, syscall.SIGKILL)
+			cmd.Process.Kill()
 			<-exited
 		}
 		if t.Failed() || os.Getenv("HPDIAG_TEST_SHOW_STDERR") != "" {
