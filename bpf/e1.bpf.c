@@ -209,8 +209,19 @@ static __always_inline int emit_code(const struct proc *p, __u64 id, __u64 code,
 	e->file_trunc = 0;
 	e->firstlineno = 0;
 	e->co_flags = 0;
+	e->argcount = 0;
+	e->first_state = e->first_len = 0;
+	e->first_trunc = 0;
 	bpf_probe_read_user(&e->firstlineno, 4, (void *)(code + p->l.code_firstlineno));
 	bpf_probe_read_user(&e->co_flags, 4, (void *)(code + p->l.code_flags));
+	bpf_probe_read_user(&e->argcount, 4, (void *)(code + p->l.code_argcount));
+	/* The first local's name tells a method's self or cls: read now, the
+	 * process may be gone when user space resolves the code. */
+	if (e->argcount > 0) {
+		__u64 names = read_ptr(code + p->l.code_localnames);
+		__u64 first = names ? read_ptr(names + p->l.tuple_item) : 0;
+		e->first_len = read_str(&p->l, first, e->first, sizeof(e->first), &e->first_state, &e->first_trunc);
+	}
 	e->name_len = read_str(&p->l, name_ptr, e->name, NAME_MAX_BYTES, &e->name_state, &e->name_trunc);
 	e->file_len = read_str(&p->l, file_ptr, e->file, FILE_MAX_BYTES, &e->file_state, &e->file_trunc);
 	/* Its calls are pending until the verdict comes back: wake the reader. */

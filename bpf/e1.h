@@ -89,6 +89,9 @@ struct layout {
 	__s32 float_value;
 	__s32 tstate_interp;
 	__s32 interp_eval_frame;
+	__s32 code_argcount;
+	__s32 code_localnames;  /* co_varnames (3.10-) or co_localsplusnames: a tuple */
+	__s32 tuple_item;
 	__s32 frame_owner;      /* 3.11+: who owns the frame (a char) */
 	__u32 owner_generator;  /* the owner value of a generator's frame */
 	__u32 gen_flags;        /* CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR */
@@ -206,6 +209,12 @@ struct ev_code {
 	__u32 file_len;
 	__s32 firstlineno;
 	__u32 co_flags;
+	__s32 argcount;
+	__u32 first_state;      /* the first local's name: a str's state and bytes */
+	__u32 first_len;
+	__u8 first_trunc;
+	__u8 pad2[3];
+	__u8 first[16];
 	__u8 name_trunc;
 	__u8 file_trunc;
 	__u8 pad[6];

@@ -44,6 +44,12 @@ type E1EvCode struct {
 	FileLen     uint32
 	Firstlineno int32
 	CoFlags     uint32
+	Argcount    int32
+	FirstState  uint32
+	FirstLen    uint32
+	FirstTrunc  uint8
+	Pad2        [3]uint8
+	First       [16]uint8
 	NameTrunc   uint8
 	FileTrunc   uint8
 	Pad         [6]uint8
@@ -95,6 +101,9 @@ type E1Layout struct {
 	FloatValue      int32
 	TstateInterp    int32
 	InterpEvalFrame int32
+	CodeArgcount    int32
+	CodeLocalnames  int32
+	TupleItem       int32
 	FrameOwner      int32
 	OwnerGenerator  uint32
 	GenFlags        uint32
@@ -117,6 +126,7 @@ type E1OpenCall struct {
 type E1Proc struct {
 	_           structs.HostLayout
 	L           E1Layout
+	_           [4]byte
 	Sym         E1Symbols
 	UsdtEntry   E1UsdtCall
 	UsdtReturn  E1UsdtCall

@@ -110,6 +110,9 @@ func bpfLayout(l *pyframes.Layout) bpf.E1Layout {
 		FloatValue:      int32(l.Float.Fval),
 		TstateInterp:    int32(l.Thread.Interp),
 		InterpEvalFrame: int32(l.Interp.EvalFrame),
+		CodeArgcount:    int32(l.Code.Argcount),
+		CodeLocalnames:  int32(localNames(l)),
+		TupleItem:       int32(l.Object.TupleObItem),
 		FrameOwner:      int32(l.Frame.Owner),
 		OwnerGenerator:  uint32(l.Frame.OwnerGenerator),
 		GenFlags:        l.Code.FlagGenerator | l.Code.FlagCoroutine | l.Code.FlagAsyncGenerator,
@@ -172,4 +175,13 @@ func (t *target) refine(m *ProcMem, bias uint64) error {
 	t.layout = l
 	t.refined = true
 	return nil
+}
+
+// localNames is the offset of the tuple naming a code object's fast
+// locals, arguments first.
+func localNames(l *pyframes.Layout) int {
+	if l.Code.Varnames != pyframes.Absent {
+		return l.Code.Varnames
+	}
+	return l.Code.Localsplusnames
 }

@@ -71,7 +71,7 @@ func (s *Session) newCode(h hdr, b []byte) {
 	if cs.method != nil {
 		s.methods = append(s.methods, cs)
 		v.State, v.Method = verdictMatch, uint32(len(s.methods))
-		cs.captures = s.captures(p, h.code, cs.method)
+		cs.captures = s.captures(p, ev, cs.method)
 		for _, c := range cs.captures {
 			if c.arg >= 0 {
 				v.Slots[c.arg] = int16(c.slot)
@@ -88,15 +88,20 @@ func (s *Session) newCode(h hdr, b []byte) {
 // captures works out where the point's args:n and args:name items are: a
 // method's positional arguments come after self or cls, as the guide counts
 // them.
-func (s *Session) captures(p *traced, code uint64, m *matcher.Method) []capture {
+func (s *Session) captures(p *traced, ev *bpf.E1EvCode, m *matcher.Method) []capture {
 	specs := m.Point.Detail.Args
 	if len(specs) == 0 {
 		return nil
 	}
-	first, argc, err := p.codeArgs(code)
-	if err != nil {
-		s.warnf("pid %d: %s: cannot read its argument names, args are not captured: %v (code %#x)", p.pid, m, err, code)
-		return nil
+	argc := int(ev.Argcount)
+	first := decodeStr(p.target.layout, ev.FirstState, ev.First[:min(int(ev.FirstLen), len(ev.First))])
+	if argc > 0 && first == "" {
+		// The BPF program could not read it (not resident): the slow way.
+		var err error
+		if first, argc, err = p.codeArgs(ev.H.Code); err != nil {
+			s.warnf("pid %d: %s: cannot read its argument names, args are not captured: %v", p.pid, m, err)
+			return nil
+		}
 	}
 	bound := m.Class != "" && (first == "self" || first == "cls" || first == "klass" || first == "mcs")
 	var out []capture

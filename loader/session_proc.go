@@ -62,11 +62,7 @@ func (p *traced) codeArgs(code uint64) (first string, argc int, err error) {
 	if argc == 0 {
 		return "", 0, nil
 	}
-	names := l.Code.Varnames
-	if names == pyframes.Absent {
-		names = l.Code.Localsplusnames
-	}
-	tuple, err := m.ReadU64(code + uint64(names))
+	tuple, err := m.ReadU64(code + uint64(localNames(l)))
 	if err != nil {
 		return "", 0, err
 	}

@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -501,4 +502,105 @@ func otherTracers() []int {
 		}
 	}
 	return pids
+}
+
+// TestEBPFArguments: args:n and args:name are read in the kernel at entry:
+// the values of str, int, float, bool and None as str() gives them, the
+// type's name for an instance; a method's args:n counts after self.
+func TestEBPFArguments(t *testing.T) {
+	requireEBPF(t)
+	want := []string{"hello", "é€😀", "12345678901234567890", "-7", "0", "2.5", "1e+16", "True", "None", "Thing, 2, x"}
+	dir, _ := filepath.Abs("testdata/ebpf")
+	for _, py := range interpreters(t) {
+		py := py
+		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
+			report := filepath.Join(t.TempDir(), "r.json")
+			r := runTracer(t, dir, "--mode", "ebpf", "-d", ".", "-p", "args.point", "--report", report, "--", py, "args.py")
+			if r.code != 0 {
+				t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+			}
+			var rep struct {
+				Instances []struct {
+					Tree struct {
+						Children []struct {
+							Arg string `json:"arg"`
+						} `json:"children"`
+					} `json:"tree"`
+				} `json:"instances"`
+			}
+			data, _ := os.ReadFile(report)
+			if err := json.Unmarshal(data, &rep); err != nil || len(rep.Instances) != 1 {
+				t.Fatalf("report: %v, %d instances\n%s", err, len(rep.Instances), data)
+			}
+			var got []string
+			for _, c := range rep.Instances[0].Tree.Children {
+				got = append(got, c.Arg)
+			}
+			if strings.Join(got, "|") != strings.Join(want, "|") {
+				t.Errorf("captured %q\nwant     %q\nstderr:\n%s", got, want, r.stderr)
+			}
+		})
+	}
+}
+
+// TestCodeAddressReuse: code objects freed and created again, at the same
+// addresses, under other names: each call gets the verdict of its own code.
+func TestCodeAddressReuse(t *testing.T) {
+	requireEBPF(t)
+	dir, _ := filepath.Abs("testdata/ebpf")
+	for _, py := range interpreters(t) {
+		py := py
+		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
+			report := filepath.Join(t.TempDir(), "r.json")
+			r := runTracer(t, dir, "--mode", "ebpf", "-p", "reuse.point", "--report", report, "--", py, "reuse.py")
+			if r.code != 0 {
+				t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+			}
+			rep := readReport(t, report)
+			if len(rep.Methods) != 1 || rep.Methods[0].Method != "f0" || rep.Methods[0].Count != 100 {
+				t.Errorf("methods %+v, want f0 100 times and nothing else", rep.Methods)
+			}
+		})
+	}
+}
+
+// TestForeignHookRefused: --pid refuses a process whose interpreter
+// already has another PEP 523 hook (here the perf trampoline of 3.12+),
+// leaves it alone, and the process goes on.
+func TestForeignHookRefused(t *testing.T) {
+	requireEBPF(t)
+	_, points := shopFiles(t)
+	for _, py := range interpreters(t) {
+		if !strings.Contains(py, "/3.12") && !strings.Contains(py, "/3.13") {
+			continue
+		}
+		py := py
+		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
+			app := exec.Command(py, "testdata/ebpf/perfhook.py")
+			app.Env = append(os.Environ(), "PYTHONPERFSUPPORT=1")
+			in, _ := app.StdinPipe()
+			out, _ := app.StdoutPipe()
+			if err := app.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() {
+				app.Process.Kill()
+				app.Wait()
+				os.Remove(fmt.Sprintf("/tmp/perf-%d.map", app.Process.Pid))
+			}()
+			bufio.NewScanner(out).Scan()
+			before := evalFrameHook(t, app.Process.Pid)
+			r := runTracer(t, t.TempDir(), "--pid", fmt.Sprint(app.Process.Pid), "--duration", "1s", "-p", points)
+			if r.code != exitNoTrace || !strings.Contains(r.stderr, "already has a PEP 523 eval_frame hook") {
+				t.Errorf("exit %d, stderr %q; want exit 3 naming the other hook", r.code, r.stderr)
+			}
+			if after := evalFrameHook(t, app.Process.Pid); after != before || before == 0 {
+				t.Errorf("eval_frame %#x before, %#x after; want the other hook, untouched", before, after)
+			}
+			in.Close()
+			if err := app.Wait(); err != nil {
+				t.Errorf("the app did not exit 0: %v", err)
+			}
+		})
+	}
 }

@@ -1,0 +1,19 @@
+"""Arguments of every kind the eBPF engine captures, in one call tree."""
+
+
+class Thing:
+    def go(self, a, b):
+        return a
+
+
+def f(a, b):
+    return a
+
+
+def run():
+    for v in ["hello", "é€😀", 12345678901234567890, -7, 0, 2.5, 1e16, True, None]:
+        f(v, 0)
+    Thing().go("x", 2)
+
+
+run()
