@@ -37,6 +37,7 @@ struct task_struct {
 #define MAX_RETURN_DEPTH 64
 
 #define SIGSTOP_NR 19
+#define CO_NEWLOCALS_FLAG 0x2 /* the same in every version */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -221,6 +222,14 @@ static __always_inline int emit_code(const struct proc *p, __u64 id, __u64 code,
 		__u64 names = read_ptr(code + p->l.code_localnames);
 		__u64 first = names ? read_ptr(names + p->l.tuple_item) : 0;
 		e->first_len = read_str(&p->l, first, e->first, sizeof(e->first), &e->first_state, &e->first_trunc);
+	}
+	e->doc_state = e->doc_len = 0;
+	e->doc_trunc = 0;
+	if ((e->co_flags & CO_NEWLOCALS_FLAG) && (!p->l.doc_flag || (e->co_flags & p->l.doc_flag))) {
+		__u64 consts = read_ptr(code + p->l.code_consts);
+		__u64 doc = consts ? read_ptr(consts + p->l.tuple_item) : 0;
+		if (doc && read_ptr(doc + p->l.ob_type) == p->sym.str_type + p->bias)
+			e->doc_len = read_str(&p->l, doc, e->doc, DOC_MAX_BYTES, &e->doc_state, &e->doc_trunc);
 	}
 	e->name_len = read_str(&p->l, name_ptr, e->name, NAME_MAX_BYTES, &e->name_state, &e->name_trunc);
 	e->file_len = read_str(&p->l, file_ptr, e->file, FILE_MAX_BYTES, &e->file_state, &e->file_trunc);

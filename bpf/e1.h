@@ -8,6 +8,7 @@
 #define ARG_DATA 248
 #define NAME_MAX_BYTES 256
 #define FILE_MAX_BYTES 1024
+#define DOC_MAX_BYTES 256
 
 /* layout.flags */
 #define LAYOUT_HOOK 1        /* 3.11+: write eval_frame so calls are not inlined */
@@ -90,6 +91,8 @@ struct layout {
 	__s32 tstate_interp;
 	__s32 interp_eval_frame;
 	__s32 code_argcount;
+	__s32 code_consts;
+	__u32 doc_flag;         /* CO_HAS_DOCSTRING, or 0: a str co_consts[0] is the docstring */
 	__s32 code_localnames;  /* co_varnames (3.10-) or co_localsplusnames: a tuple */
 	__s32 tuple_item;
 	__s32 frame_owner;      /* 3.11+: who owns the frame (a char) */
@@ -215,6 +218,11 @@ struct ev_code {
 	__u8 first_trunc;
 	__u8 pad2[3];
 	__u8 first[16];
+	__u32 doc_state;        /* the docstring, for args:name of a function */
+	__u32 doc_len;
+	__u8 doc_trunc;
+	__u8 pad3[7];
+	__u8 doc[DOC_MAX_BYTES];
 	__u8 name_trunc;
 	__u8 file_trunc;
 	__u8 pad[6];

@@ -50,6 +50,11 @@ type E1EvCode struct {
 	FirstTrunc  uint8
 	Pad2        [3]uint8
 	First       [16]uint8
+	DocState    uint32
+	DocLen      uint32
+	DocTrunc    uint8
+	Pad3        [7]uint8
+	Doc         [256]uint8
 	NameTrunc   uint8
 	FileTrunc   uint8
 	Pad         [6]uint8
@@ -102,6 +107,8 @@ type E1Layout struct {
 	TstateInterp    int32
 	InterpEvalFrame int32
 	CodeArgcount    int32
+	CodeConsts      int32
+	DocFlag         uint32
 	CodeLocalnames  int32
 	TupleItem       int32
 	FrameOwner      int32

@@ -111,6 +111,8 @@ func bpfLayout(l *pyframes.Layout) bpf.E1Layout {
 		TstateInterp:    int32(l.Thread.Interp),
 		InterpEvalFrame: int32(l.Interp.EvalFrame),
 		CodeArgcount:    int32(l.Code.Argcount),
+		CodeConsts:      int32(l.Code.Consts),
+		DocFlag:         l.Code.FlagHasDocstring,
 		CodeLocalnames:  int32(localNames(l)),
 		TupleItem:       int32(l.Object.TupleObItem),
 		FrameOwner:      int32(l.Frame.Owner),

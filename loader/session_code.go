@@ -112,7 +112,12 @@ func (s *Session) captures(p *traced, ev *bpf.E1EvCode, m *matcher.Method) []cap
 		case a.Name && m.Class != "" && first == "self":
 			c.slot, c.isSelf = 0, true
 		case a.Name:
-			c.fixed = m.Module
+			// The guide: a function's (or class method's) docstring, else
+			// its module's name.
+			c.fixed = decodeStr(p.target.layout, ev.DocState, ev.Doc[:min(int(ev.DocLen), len(ev.Doc))])
+			if c.fixed == "" {
+				c.fixed = m.Module
+			}
 		default:
 			c.slot = a.Index
 			if bound {

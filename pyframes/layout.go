@@ -197,6 +197,9 @@ type CodeLayout struct {
 	Nlocals int
 	// Nlocalsplus is co_nlocalsplus, locals + cells + free variables (3.11+).
 	Nlocalsplus int
+	// Consts is co_consts, the tuple of constants: a function's docstring
+	// is its first item (see FlagHasDocstring).
+	Consts int
 	// Varnames is co_varnames, a tuple of local names (≤3.10).
 	Varnames int
 	// Cellvars is co_cellvars, a tuple (≤3.10).
@@ -228,6 +231,10 @@ type CodeLayout struct {
 	FlagCoroutine uint32
 	// FlagAsyncGenerator is CO_ASYNC_GENERATOR.
 	FlagAsyncGenerator uint32
+	// FlagHasDocstring is CO_HAS_DOCSTRING (3.14+): co_consts[0] is the
+	// docstring only with it. 0 before 3.14, where a function's co_consts[0]
+	// is its docstring when it is a str (None otherwise).
+	FlagHasDocstring uint32
 }
 
 // UnicodeLayout holds the offsets in PyASCIIObject and the bit positions of

@@ -109,6 +109,7 @@ var handLayouts = []Layout{
 			Qualname:           128,
 			Firstlineno:        68,
 			Flags:              48,
+			Consts:             24, // cpython/code.h: the first field after PyObject_VAR_HEAD
 			Argcount:           52,
 			Posonlyargcount:    56,
 			Kwonlyargcount:     60,
@@ -128,6 +129,7 @@ var handLayouts = []Layout{
 			FlagGenerator:      0x20,
 			FlagCoroutine:      0x80,
 			FlagAsyncGenerator: 0x200,
+			FlagHasDocstring:   0x4000000, // cpython/code.h CO_HAS_DOCSTRING (new in 3.14)
 		},
 		Unicode: UnicodeLayout{
 			Length:            16,

@@ -506,10 +506,12 @@ func otherTracers() []int {
 
 // TestEBPFArguments: args:n and args:name are read in the kernel at entry:
 // the values of str, int, float, bool and None as str() gives them, the
-// type's name for an instance; a method's args:n counts after self.
+// type's name for an instance; a method's args:n counts after self; a
+// function's args:name is its docstring, else its module's name.
 func TestEBPFArguments(t *testing.T) {
 	requireEBPF(t)
-	want := []string{"hello", "é€😀", "12345678901234567890", "-7", "0", "2.5", "1e+16", "True", "None", "Thing, 2, x"}
+	want := []string{"hello", "é€😀", "12345678901234567890", "-7", "0", "2.5", "1e+16", "True", "None", "Thing, 2, x",
+		"What args:name gives for a function.", "args"}
 	dir, _ := filepath.Abs("testdata/ebpf")
 	for _, py := range interpreters(t) {
 		py := py
