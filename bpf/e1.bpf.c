@@ -26,10 +26,17 @@ struct uprobe_task {
 	unsigned int depth;
 } __attribute__((preserve_access_index));
 
+struct signal_struct {
+	struct {
+		int counter;
+	} live;
+} __attribute__((preserve_access_index));
+
 struct task_struct {
 	int pid;
 	int tgid;
 	struct uprobe_task *utask;
+	struct signal_struct *signal;
 } __attribute__((preserve_access_index));
 
 /* The kernel reports at most this many nested returns per thread
@@ -746,8 +753,12 @@ int on_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct task_struct *task = (struct task_struct *)ctx->args[0];
 	__u32 tgid = BPF_CORE_READ(task, tgid);
-	if (tgid != (__u32)BPF_CORE_READ(task, pid))
-		return 0; /* a thread */
+	/* The process is gone when its last thread exits (signal->live is
+	 * already decremented here). The leader alone is not enough: a thread
+	 * that executes a program takes the leader's place, and the leader's
+	 * exit then says nothing of the process. */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
 	if (bpf_map_delete_elem(&procs, &tgid))
 		return 0;
 	emit_proc(EV_GONE, tgid, 0);

@@ -67,6 +67,8 @@ type Session struct {
 // Stats is what a Session did, for the tracer's last words.
 type Stats struct {
 	Processes    int      // processes traced
+	Codes        int      // code objects resolved
+	Hooks        int      // interpreters whose eval_frame the session wrote
 	Events       uint64   // calls reported
 	Lost         uint64   // events the ring buffer had no room for
 	TooDeep      uint64   // calls not reported: nested deeper than the kernel reports returns

@@ -79,6 +79,7 @@ func (s *Session) newCode(h hdr, b []byte) {
 		}
 	}
 	p.codes[h.code] = cs
+	s.stats.Codes++
 	if err := s.e1.putVerdict(bpf.E1Vkey{Tgid: h.tgid, Code: h.code}, &v); err != nil {
 		s.warnf("pid %d: writing a verdict: %v", h.tgid, err)
 	}

@@ -85,6 +85,7 @@ func (s *Session) hookAll(p *traced, bias uint64, refuse bool) error {
 			if err := m.WriteU64(slot, want); err != nil {
 				return fmt.Errorf("cannot install the eval_frame hook: %w", err)
 			}
+			s.stats.Hooks++
 		case want:
 			// ours already: left by a tracer that was killed, or a fork
 		default:

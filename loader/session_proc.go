@@ -279,9 +279,28 @@ func (s *Session) execed(h hdr) {
 		s.warnf("pid %d runs %s, which cannot be traced: %v", pid, exe, err)
 		return
 	}
-	s.procs[h.tgid] = newTraced(pid, t)
+	np := newTraced(pid, t)
+	s.procs[h.tgid] = np
 	s.stats.Processes++
 	s.setProcess(pid, interp)
+	s.hookRunning(np)
+}
+
+// hookRunning writes the eval_frame hook of a process that may already run
+// Python (one the tracer saw exec late): the BPF program asks for it only
+// at an entry of the evaluator from C, which a running main module may not
+// make again.
+func (s *Session) hookRunning(p *traced) {
+	if p.target.proc.L.Flags&layoutHook == 0 {
+		return
+	}
+	running, err := FindInProcess(p.pid)
+	if err != nil {
+		return // not mapped yet: the first frame will ask
+	}
+	if err := s.hookAll(p, running.Bias, false); err == nil && len(p.hooked) > 0 {
+		_ = s.e1.setState(uint32(p.pid), procHooked)
+	}
 }
 
 // gone forgets a process that exited.

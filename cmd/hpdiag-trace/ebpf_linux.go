@@ -221,7 +221,7 @@ func explainEBPFStats(stats loader.Stats, log logrus.FieldLogger) {
 	if stats.HeldDropped+stats.Unresolved > 0 {
 		log.Warnf("%d calls could not be attributed to a code object (counted in dropped_events)", stats.HeldDropped+stats.Unresolved)
 	}
-	log.Debugf("eBPF engine: %d processes, %d calls, %d interpreters restored", stats.Processes, stats.Events, stats.HooksRestore)
+	log.Debugf("eBPF engine: %d processes, %d code objects, %d calls; eval_frame hooks: %d written, %d restored", stats.Processes, stats.Codes, stats.Events, stats.Hooks, stats.HooksRestore)
 }
 
 // descendants lists the running descendants of pid.

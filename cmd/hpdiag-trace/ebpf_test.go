@@ -606,3 +606,25 @@ func TestForeignHookRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestExecFromThread: a traced process that executes another Python
+// program from a thread other than its main one (the thread takes the
+// process's pid, its leader goes) stays traced, hook included.
+func TestExecFromThread(t *testing.T) {
+	requireEBPF(t)
+	dir, _ := filepath.Abs("testdata/ebpf")
+	for _, py := range interpreters(t) {
+		py := py
+		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
+			report := filepath.Join(t.TempDir(), "r.json")
+			r := runTracer(t, dir, "--mode", "ebpf", "-p", "execthread.point", "--report", report, "--", py, "execthread.py")
+			if r.code != 0 || r.stdout != "done\n" {
+				t.Fatalf("exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
+			}
+			checkMethods(t, readReport(t, report), map[string][2]int{"execthread2.work": {10, 0}})
+			if t.Failed() {
+				t.Logf("stderr:\n%s", r.stderr)
+			}
+		})
+	}
+}
