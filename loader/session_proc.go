@@ -123,7 +123,7 @@ func (s *Session) Trace(pid int, interp *Interpreter) error {
 	if err != nil {
 		return err
 	}
-	if err := s.e1.attach(t, pid); err != nil {
+	if err := s.attachCalls(t, pid); err != nil {
 		return err
 	}
 	if err := s.e1.configure(pid, t, 0, false, true); err != nil {
@@ -151,7 +151,7 @@ func (s *Session) Attach(pid int, interp *Interpreter) error {
 		}
 	}
 	p := &traced{pid: pid, target: t, codes: map[uint64]*codeState{}}
-	if t.proc.L.Flags&layoutHook != 0 {
+	if t.proc.L.Flags&layoutHook != 0 && !s.opts.NoCalls {
 		if err := s.hookAll(p, interp.Bias, true); err != nil {
 			p.close()
 			return err
@@ -164,7 +164,7 @@ func (s *Session) Attach(pid int, interp *Interpreter) error {
 		_ = s.e1.setState(uint32(pid), procHooked)
 	}
 	s.procs[uint32(pid)] = p
-	if err := s.e1.attach(t, pid); err != nil {
+	if err := s.attachCalls(t, pid); err != nil {
 		s.e1.forget(pid)
 		delete(s.procs, uint32(pid))
 		s.restore(p)
@@ -251,7 +251,7 @@ func (s *Session) execed(h hdr) {
 	}
 	t, err := newTarget(interp)
 	if err == nil {
-		err = s.e1.attach(t, pid)
+		err = s.attachCalls(t, pid)
 	}
 	if err == nil {
 		err = s.e1.configure(pid, t, 0, false, false)
@@ -271,4 +271,13 @@ func (s *Session) gone(h hdr) {
 		p.close()
 		delete(s.procs, h.tgid)
 	}
+}
+
+// attachCalls puts E1's evaluator probes on t's file, unless the session
+// follows processes only (NoCalls).
+func (s *Session) attachCalls(t *target, pid int) error {
+	if s.opts.NoCalls {
+		return nil
+	}
+	return s.e1.attach(t, pid)
 }
