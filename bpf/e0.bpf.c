@@ -124,12 +124,41 @@ struct {
 	__type(value, struct inflight);
 } calls SEC(".maps");
 
+/* Library calls nest (sqlite3_prepare_v2 runs sqlite3_exec, which
+ * prepares and steps): they are told apart by the stack pointer. */
+struct lkey {
+	__u64 pid_tgid;
+	__u64 sp; /* at entry; at return it is 8 bytes higher */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct lkey);
+	__type(value, struct inflight);
+} libcalls SEC(".maps");
+
+/* Open sqlite3_prepare* and sqlite3_step calls per thread: statements
+ * SQLite prepares and steps itself inside one (loading or changing the
+ * schema) are not reported. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u32);
-	__type(value, struct inflight);
-} libcalls SEC(".maps");
+	__type(value, __u32);
+} prepare_depth SEC(".maps");
+
+static __always_inline __u32 *depth_of(int create)
+{
+	__u32 tid = bpf_get_current_pid_tgid();
+	__u32 *d = bpf_map_lookup_elem(&prepare_depth, &tid);
+	if (!d && create) {
+		__u32 zero = 0;
+		bpf_map_update_elem(&prepare_depth, &tid, &zero, BPF_NOEXIST);
+		d = bpf_map_lookup_elem(&prepare_depth, &tid);
+	}
+	return d;
+}
 
 /* Records are built here, then copied to the ring buffer at their size. */
 struct {
@@ -267,13 +296,17 @@ static __always_inline void emit_data(__u64 id, __u8 type, __u8 flags, __u64 con
 	e->ret = n;
 	e->fd = fd;
 	e->family = 0;
-	len &= (E0_CAP * 2 - 1);
-	if (len > E0_CAP)
-		len = E0_CAP;
+	/* A mask the verifier can follow: at most E0_CAP - 1 bytes. */
+	if (len >= E0_CAP) {
+		len = E0_CAP - 1;
+		flags |= NF_TRUNC;
+		e->h.flags = flags;
+	}
+	len &= E0_CAP - 1;
 	if (bpf_probe_read_user(e->data, len, (void *)buf))
 		return;
 	e->len = len;
-	output(e, __builtin_offsetof(struct ev_net, data) + len, type);
+	output(e, __builtin_offsetof(struct ev_net, data) + (len & (E0_CAP - 1)), type);
 }
 
 struct iov {
@@ -395,7 +428,7 @@ int e0_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 
 /* libssl: SSL_read(ssl, buf, num) and SSL_write(ssl, buf, num) return the
  * bytes transferred; the _ex forms return 1 and store it in *count. */
-static __always_inline int lib_enter(__u64 nr, __u64 a0, __u64 a1, __u64 a2, __u64 a3)
+static __always_inline int lib_enter(struct pt_regs *ctx, __u64 nr, __u64 a0, __u64 a1, __u64 a2, __u64 a3)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	if (!traced(id >> 32))
@@ -403,19 +436,19 @@ static __always_inline int lib_enter(__u64 nr, __u64 a0, __u64 a1, __u64 a2, __u
 	struct inflight c = {.nr = nr, .fd = a0, .buf = a1, .aux = a3, .start = bpf_ktime_get_ns()};
 	if (nr == 0 || nr == 1)
 		c.aux = a2; /* SSL_read, SSL_write: num */
-	__u32 tid = id;
-	bpf_map_update_elem(&libcalls, &tid, &c, BPF_ANY);
+	struct lkey k = {.pid_tgid = id, .sp = PT_REGS_SP(ctx)};
+	bpf_map_update_elem(&libcalls, &k, &c, BPF_ANY);
 	return 0;
 }
 
-static __always_inline int lib_take(struct inflight *out, __u64 nr)
+static __always_inline int lib_take(struct pt_regs *ctx, struct inflight *out, __u64 nr)
 {
-	__u32 tid = bpf_get_current_pid_tgid();
-	struct inflight *c = bpf_map_lookup_elem(&libcalls, &tid);
+	struct lkey k = {.pid_tgid = bpf_get_current_pid_tgid(), .sp = PT_REGS_SP(ctx) - 8};
+	struct inflight *c = bpf_map_lookup_elem(&libcalls, &k);
 	if (!c)
 		return 0;
 	*out = *c;
-	bpf_map_delete_elem(&libcalls, &tid);
+	bpf_map_delete_elem(&libcalls, &k);
 	return out->nr == nr;
 }
 
@@ -431,10 +464,10 @@ static __always_inline int lib_take(struct inflight *out, __u64 nr)
 #define L_PQ_PREPARE 8
 #define L_PQ_EXEC_PREPARED 9
 
-static __always_inline int ssl_ret(__u64 nr, __u8 type, __s64 ret)
+static __always_inline int ssl_ret(struct pt_regs *ctx, __u64 nr, __u8 type, __s64 ret)
 {
 	struct inflight c;
-	if (!lib_take(&c, nr))
+	if (!lib_take(ctx, &c, nr))
 		return 0;
 	__s64 n = ret;
 	if (nr == L_SSL_READ_EX || nr == L_SSL_WRITE_EX) {
@@ -452,21 +485,21 @@ static __always_inline int ssl_ret(__u64 nr, __u8 type, __s64 ret)
 }
 
 SEC("uprobe")
-int BPF_KPROBE(ssl_read, __u64 ssl, __u64 buf, __u64 num) { return lib_enter(L_SSL_READ, ssl, buf, num, 0); }
+int BPF_KPROBE(ssl_read, __u64 ssl, __u64 buf, __u64 num) { return lib_enter(ctx, L_SSL_READ, ssl, buf, num, 0); }
 SEC("uretprobe")
-int BPF_KRETPROBE(ssl_read_ret, long ret) { return ssl_ret(L_SSL_READ, EV_READ, ret); }
+int BPF_KRETPROBE(ssl_read_ret, long ret) { return ssl_ret(ctx, L_SSL_READ, EV_READ, ret); }
 SEC("uprobe")
-int BPF_KPROBE(ssl_write, __u64 ssl, __u64 buf, __u64 num) { return lib_enter(L_SSL_WRITE, ssl, buf, num, 0); }
+int BPF_KPROBE(ssl_write, __u64 ssl, __u64 buf, __u64 num) { return lib_enter(ctx, L_SSL_WRITE, ssl, buf, num, 0); }
 SEC("uretprobe")
-int BPF_KRETPROBE(ssl_write_ret, long ret) { return ssl_ret(L_SSL_WRITE, EV_WRITE, ret); }
+int BPF_KRETPROBE(ssl_write_ret, long ret) { return ssl_ret(ctx, L_SSL_WRITE, EV_WRITE, ret); }
 SEC("uprobe")
-int BPF_KPROBE(ssl_read_ex, __u64 ssl, __u64 buf, __u64 num, __u64 cnt) { return lib_enter(L_SSL_READ_EX, ssl, buf, num, cnt); }
+int BPF_KPROBE(ssl_read_ex, __u64 ssl, __u64 buf, __u64 num, __u64 cnt) { return lib_enter(ctx, L_SSL_READ_EX, ssl, buf, num, cnt); }
 SEC("uretprobe")
-int BPF_KRETPROBE(ssl_read_ex_ret, long ret) { return ssl_ret(L_SSL_READ_EX, EV_READ, ret); }
+int BPF_KRETPROBE(ssl_read_ex_ret, long ret) { return ssl_ret(ctx, L_SSL_READ_EX, EV_READ, ret); }
 SEC("uprobe")
-int BPF_KPROBE(ssl_write_ex, __u64 ssl, __u64 buf, __u64 num, __u64 cnt) { return lib_enter(L_SSL_WRITE_EX, ssl, buf, num, cnt); }
+int BPF_KPROBE(ssl_write_ex, __u64 ssl, __u64 buf, __u64 num, __u64 cnt) { return lib_enter(ctx, L_SSL_WRITE_EX, ssl, buf, num, cnt); }
 SEC("uretprobe")
-int BPF_KRETPROBE(ssl_write_ex_ret, long ret) { return ssl_ret(L_SSL_WRITE_EX, EV_WRITE, ret); }
+int BPF_KRETPROBE(ssl_write_ex_ret, long ret) { return ssl_ret(ctx, L_SSL_WRITE_EX, EV_WRITE, ret); }
 
 /* sql_rec fills a statement record from the scratch buffer. */
 static __always_inline struct ev_sql *sql_rec(__u8 type, __u64 code, __u64 start)
@@ -485,7 +518,7 @@ static __always_inline struct ev_sql *sql_rec(__u8 type, __u64 code, __u64 start
 
 static __always_inline void sql_text(struct ev_sql *e, __u64 ptr)
 {
-	long n = bpf_probe_read_user_str(e->data, E0_CAP, (void *)ptr);
+	long n = bpf_probe_read_user_str(e->data, E0_CAP - 1, (void *)ptr);
 	if (n > 0)
 		e->len = n - 1;
 }
@@ -499,24 +532,37 @@ static __always_inline void sql_name(struct ev_sql *e, __u64 ptr)
 
 static __always_inline void sql_out(struct ev_sql *e)
 {
-	__u32 len = e->len;
-	if (len > E0_CAP)
-		len = E0_CAP;
+	__u64 len = e->len & (E0_CAP - 1);
 	output(e, __builtin_offsetof(struct ev_sql, data) + len, e->h.type);
 }
 
 /* sqlite3_prepare, _v2 (db, zSql, nByte, ppStmt, pzTail) and _v3 (db,
  * zSql, nByte, prepFlags, ppStmt, pzTail): the statement is *ppStmt. */
-SEC("uprobe")
-int BPF_KPROBE(sqlite_prepare, __u64 db, __u64 sql, __u64 n, __u64 pp) { return lib_enter(L_SQLITE_PREPARE, db, sql, n, pp); }
-SEC("uprobe")
-int BPF_KPROBE(sqlite_prepare_v3, __u64 db, __u64 sql, __u64 n, __u64 flags, __u64 pp) { return lib_enter(L_SQLITE_PREPARE_V3, db, sql, n, pp); }
+static __always_inline int prepare_enter(struct pt_regs *ctx, __u64 nr, __u64 db, __u64 sql, __u64 pp)
+{
+	if (!traced(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	__u32 *d = depth_of(1);
+	if (d)
+		*d += 1;
+	return lib_enter(ctx, nr, db, sql, 0, pp);
+}
 
-static __always_inline int prepare_ret(__u64 nr, long ret)
+SEC("uprobe")
+int BPF_KPROBE(sqlite_prepare, __u64 db, __u64 sql, __u64 n, __u64 pp) { return prepare_enter(ctx, L_SQLITE_PREPARE, db, sql, pp); }
+SEC("uprobe")
+int BPF_KPROBE(sqlite_prepare_v3, __u64 db, __u64 sql, __u64 n, __u64 flags, __u64 pp) { return prepare_enter(ctx, L_SQLITE_PREPARE_V3, db, sql, pp); }
+
+static __always_inline int prepare_ret(struct pt_regs *ctx, __u64 nr, long ret)
 {
 	struct inflight c;
-	if (!lib_take(&c, nr) || ret != 0)
+	if (!lib_take(ctx, &c, nr))
 		return 0;
+	__u32 *d = depth_of(0);
+	if (d && *d > 0)
+		*d -= 1;
+	if (ret != 0 || (d && *d > 0))
+		return 0; /* failed, or prepared by SQLite inside another prepare */
 	__u64 stmt = 0;
 	if (bpf_probe_read_user(&stmt, sizeof(stmt), (void *)c.aux) || !stmt)
 		return 0;
@@ -529,19 +575,32 @@ static __always_inline int prepare_ret(__u64 nr, long ret)
 }
 
 SEC("uretprobe")
-int BPF_KRETPROBE(sqlite_prepare_ret, long ret) { return prepare_ret(L_SQLITE_PREPARE, ret); }
+int BPF_KRETPROBE(sqlite_prepare_ret, long ret) { return prepare_ret(ctx, L_SQLITE_PREPARE, ret); }
 SEC("uretprobe")
-int BPF_KRETPROBE(sqlite_prepare_v3_ret, long ret) { return prepare_ret(L_SQLITE_PREPARE_V3, ret); }
+int BPF_KRETPROBE(sqlite_prepare_v3_ret, long ret) { return prepare_ret(ctx, L_SQLITE_PREPARE_V3, ret); }
 
 SEC("uprobe")
-int BPF_KPROBE(sqlite_step, __u64 stmt) { return lib_enter(L_SQLITE_STEP, stmt, 0, 0, 0); }
+int BPF_KPROBE(sqlite_step, __u64 stmt)
+{
+	if (!traced(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	__u32 *d = depth_of(1);
+	if (d)
+		*d += 1;
+	return lib_enter(ctx, L_SQLITE_STEP, stmt, 0, 0, 0);
+}
 
 SEC("uretprobe")
 int BPF_KRETPROBE(sqlite_step_ret, long ret)
 {
 	struct inflight c;
-	if (!lib_take(&c, L_SQLITE_STEP))
+	if (!lib_take(ctx, &c, L_SQLITE_STEP))
 		return 0;
+	__u32 *d = depth_of(0);
+	if (d && *d > 0)
+		*d -= 1;
+	if (d && *d > 0)
+		return 0; /* SQLite's own, inside another prepare or step */
 	struct ev_sql *e = sql_rec(EV_SQLITE_STEP, c.fd, c.start);
 	if (!e)
 		return 0;
@@ -565,16 +624,16 @@ int BPF_KPROBE(sqlite_reset, __u64 stmt)
 /* libpq: PQexec(conn, query), PQexecParams(conn, command, ...),
  * PQprepare(conn, name, query, ...), PQexecPrepared(conn, name, ...). */
 SEC("uprobe")
-int BPF_KPROBE(pq_exec, __u64 conn, __u64 query) { return lib_enter(L_PQ_EXEC, conn, query, 0, 0); }
+int BPF_KPROBE(pq_exec, __u64 conn, __u64 query) { return lib_enter(ctx, L_PQ_EXEC, conn, query, 0, 0); }
 SEC("uprobe")
-int BPF_KPROBE(pq_prepare, __u64 conn, __u64 name, __u64 query) { return lib_enter(L_PQ_PREPARE, conn, query, name, 0); }
+int BPF_KPROBE(pq_prepare, __u64 conn, __u64 name, __u64 query) { return lib_enter(ctx, L_PQ_PREPARE, conn, query, name, 0); }
 SEC("uprobe")
-int BPF_KPROBE(pq_exec_prepared, __u64 conn, __u64 name) { return lib_enter(L_PQ_EXEC_PREPARED, conn, 0, name, 0); }
+int BPF_KPROBE(pq_exec_prepared, __u64 conn, __u64 name) { return lib_enter(ctx, L_PQ_EXEC_PREPARED, conn, 0, name, 0); }
 
-static __always_inline int pq_ret(__u64 nr, __u8 type)
+static __always_inline int pq_ret(struct pt_regs *ctx, __u64 nr, __u8 type)
 {
 	struct inflight c;
-	if (!lib_take(&c, nr))
+	if (!lib_take(ctx, &c, nr))
 		return 0;
 	struct ev_sql *e = sql_rec(type, c.fd, c.start);
 	if (!e)
@@ -588,8 +647,8 @@ static __always_inline int pq_ret(__u64 nr, __u8 type)
 }
 
 SEC("uretprobe")
-int BPF_KRETPROBE(pq_exec_ret) { return pq_ret(L_PQ_EXEC, EV_PQ_EXEC); }
+int BPF_KRETPROBE(pq_exec_ret) { return pq_ret(ctx, L_PQ_EXEC, EV_PQ_EXEC); }
 SEC("uretprobe")
-int BPF_KRETPROBE(pq_prepare_ret) { return pq_ret(L_PQ_PREPARE, EV_PQ_PREPARE); }
+int BPF_KRETPROBE(pq_prepare_ret) { return pq_ret(ctx, L_PQ_PREPARE, EV_PQ_PREPARE); }
 SEC("uretprobe")
-int BPF_KRETPROBE(pq_exec_prepared_ret) { return pq_ret(L_PQ_EXEC_PREPARED, EV_PQ_EXEC_PREPARED); }
+int BPF_KRETPROBE(pq_exec_prepared_ret) { return pq_ret(ctx, L_PQ_EXEC_PREPARED, EV_PQ_EXEC_PREPARED); }

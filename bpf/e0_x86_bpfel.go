@@ -69,6 +69,12 @@ type E0Inflight struct {
 	Start uint64
 }
 
+type E0Lkey struct {
+	_       structs.HostLayout
+	PidTgid uint64
+	Sp      uint64
+}
+
 type E0Proc struct {
 	_ structs.HostLayout
 	L struct {
@@ -125,6 +131,7 @@ const (
 	E0MapEvents              = "events"
 	E0MapLibcalls            = "libcalls"
 	E0MapNetScratch          = "net_scratch"
+	E0MapPrepareDepth        = "prepare_depth"
 	E0MapProcs               = "procs"
 	E0MapSocks               = "socks"
 	E0MapSqlScratch          = "sql_scratch"
@@ -226,14 +233,15 @@ type E0ProgramSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type E0MapSpecs struct {
-	Calls      *ebpf.MapSpec `ebpf:"calls"`
-	E0Lost     *ebpf.MapSpec `ebpf:"e0_lost"`
-	Events     *ebpf.MapSpec `ebpf:"events"`
-	Libcalls   *ebpf.MapSpec `ebpf:"libcalls"`
-	NetScratch *ebpf.MapSpec `ebpf:"net_scratch"`
-	Procs      *ebpf.MapSpec `ebpf:"procs"`
-	Socks      *ebpf.MapSpec `ebpf:"socks"`
-	SqlScratch *ebpf.MapSpec `ebpf:"sql_scratch"`
+	Calls        *ebpf.MapSpec `ebpf:"calls"`
+	E0Lost       *ebpf.MapSpec `ebpf:"e0_lost"`
+	Events       *ebpf.MapSpec `ebpf:"events"`
+	Libcalls     *ebpf.MapSpec `ebpf:"libcalls"`
+	NetScratch   *ebpf.MapSpec `ebpf:"net_scratch"`
+	PrepareDepth *ebpf.MapSpec `ebpf:"prepare_depth"`
+	Procs        *ebpf.MapSpec `ebpf:"procs"`
+	Socks        *ebpf.MapSpec `ebpf:"socks"`
+	SqlScratch   *ebpf.MapSpec `ebpf:"sql_scratch"`
 }
 
 // E0VariableSpecs contains global variables before they are loaded into the kernel.
@@ -264,14 +272,15 @@ func (o *E0Objects) Close() error {
 //
 // It can be passed to LoadE0Objects or ebpf.CollectionSpec.LoadAndAssign.
 type E0Maps struct {
-	Calls      *ebpf.Map `ebpf:"calls"`
-	E0Lost     *ebpf.Map `ebpf:"e0_lost"`
-	Events     *ebpf.Map `ebpf:"events"`
-	Libcalls   *ebpf.Map `ebpf:"libcalls"`
-	NetScratch *ebpf.Map `ebpf:"net_scratch"`
-	Procs      *ebpf.Map `ebpf:"procs"`
-	Socks      *ebpf.Map `ebpf:"socks"`
-	SqlScratch *ebpf.Map `ebpf:"sql_scratch"`
+	Calls        *ebpf.Map `ebpf:"calls"`
+	E0Lost       *ebpf.Map `ebpf:"e0_lost"`
+	Events       *ebpf.Map `ebpf:"events"`
+	Libcalls     *ebpf.Map `ebpf:"libcalls"`
+	NetScratch   *ebpf.Map `ebpf:"net_scratch"`
+	PrepareDepth *ebpf.Map `ebpf:"prepare_depth"`
+	Procs        *ebpf.Map `ebpf:"procs"`
+	Socks        *ebpf.Map `ebpf:"socks"`
+	SqlScratch   *ebpf.Map `ebpf:"sql_scratch"`
 }
 
 func (m *E0Maps) Close() error {
@@ -281,6 +290,7 @@ func (m *E0Maps) Close() error {
 		m.Events,
 		m.Libcalls,
 		m.NetScratch,
+		m.PrepareDepth,
 		m.Procs,
 		m.Socks,
 		m.SqlScratch,

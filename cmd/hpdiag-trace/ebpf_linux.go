@@ -30,6 +30,7 @@ func ebpfAvailable() error {
 // reads them and the pipeline it feeds.
 type ebpfRun struct {
 	e1   *loader.E1
+	e0   *loader.E0 // nil with --no-requests
 	sess *loader.Session
 	pipe *pipeline.Pipeline
 	errc chan error
@@ -55,13 +56,31 @@ func startEBPF(ctx context.Context, tf *traceFlags, setup *setup, log *logrus.Lo
 		Engine:  "ebpf",
 	})
 	pipe.Start(ctx)
+	var e0 *loader.E0
+	if !tf.noRequests {
+		if e0, err = loader.LoadE0(e1); err != nil {
+			e1.Close()
+			return nil, err
+		}
+		log.Debugf("request layer: libraries probed: %s", strings.Join(e0.Libraries, ", "))
+	}
 	m := matcher.New(setup.points, matcher.Options{MainScript: mainScript})
-	sess, err := loader.NewSession(e1, loader.SessionOptions{Matcher: m, Sink: pipe, Log: log})
+	sess, err := loader.NewSession(e1, loader.SessionOptions{
+		Matcher:  m,
+		Sink:     pipe,
+		Log:      log,
+		Requests: e0,
+		// Without points E1 only follows the processes for E0.
+		NoCalls: len(setup.points) == 0,
+	})
 	if err != nil {
+		if e0 != nil {
+			e0.Close()
+		}
 		e1.Close()
 		return nil, err
 	}
-	r := &ebpfRun{e1: e1, sess: sess, pipe: pipe, errc: make(chan error, 1)}
+	r := &ebpfRun{e1: e1, e0: e0, sess: sess, pipe: pipe, errc: make(chan error, 1)}
 	go func() { r.errc <- sess.Run(ctx) }()
 	return r, nil
 }
@@ -71,6 +90,9 @@ func (r *ebpfRun) stop(log logrus.FieldLogger) (*pipeline.Report, loader.Stats) 
 	stats := r.sess.Stop(5 * time.Second)
 	if err := <-r.errc; err != nil && !errors.Is(err, context.Canceled) {
 		log.Warn(err)
+	}
+	if r.e0 != nil {
+		r.e0.Close()
 	}
 	r.e1.Close()
 	return r.pipe.Close(), stats
@@ -217,6 +239,7 @@ func explainEBPFStats(stats loader.Stats, log logrus.FieldLogger) {
 		log.Warnf("%d calls could not be attributed to a code object (counted in dropped_events)", stats.HeldDropped+stats.Unresolved)
 	}
 	log.Debugf("eBPF engine: %d processes, %d calls, %d interpreters restored", stats.Processes, stats.Events, stats.HooksRestore)
+	log.Debugf("request layer: %d inbound requests, %d outbound calls, %d SQL statements, %d requests linked to a traced caller", stats.Requests, stats.Outbound, stats.Statements, stats.Links)
 }
 
 // descendants lists the running descendants of pid.
