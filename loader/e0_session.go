@@ -256,7 +256,9 @@ func (r *requests) inbound(c *conn, h hdr, m *netproto.Head) {
 	attr := func(k pipeline.AttrKey, v string) {
 		r.emit(pipeline.Event{Kind: pipeline.Attr, AttrKey: k, PID: pid, TID: tid, Time: t, Value: v})
 	}
-	attr(pipeline.AttrURI, m.Target)
+	// The path names the request; the query may hold literals.
+	path, _, _ := strings.Cut(m.Target, "?")
+	attr(pipeline.AttrURI, path)
 	if c.remote.IsValid() {
 		attr(pipeline.AttrRemoteIP, c.remote.Addr().String())
 		attr(pipeline.AttrServerPort, strconv.Itoa(int(c.local.Port())))

@@ -37,8 +37,8 @@ type traceFlags struct {
 	// noRequests turns engine E0 (the request layer) off.
 	noRequests bool
 	quiet      bool
-	verbose  bool
-	exitWait time.Duration
+	verbose    bool
+	exitWait   time.Duration
 }
 
 func (t *traceFlags) register(fs *flag.FlagSet) {

@@ -1,0 +1,210 @@
+//go:build linux
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hpdiag/hpdiag-trace/pipeline"
+)
+
+// requireModule fails (in CI) or skips a test when python3 cannot import
+// a module it needs: Debian's python3-flask, python3-django, ...
+func requireModule(t *testing.T, py string, modules ...string) {
+	t.Helper()
+	for _, m := range modules {
+		if err := exec.Command(py, "-c", "import "+m).Run(); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s cannot import %s (install Debian's package, see .ci/run): %v", py, m, err)
+			}
+			t.Skipf("%s cannot import %s: %v", py, m, err)
+		}
+	}
+}
+
+// freePort returns a TCP port free on 127.0.0.1 now.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// tracedApp is an app launched under the tracer.
+type tracedApp struct {
+	cmd  *exec.Cmd
+	log  string // the tracer's and the app's output
+	done chan struct{}
+	err  error // of Wait, once done is closed
+}
+
+// startTraced launches the tracer with args in dir; Cleanup kills it (and
+// so the app) if the test did not wait for it.
+func startTraced(t *testing.T, dir string, args ...string) *tracedApp {
+	t.Helper()
+	a := &tracedApp{cmd: exec.Command(tracerBin, args...), done: make(chan struct{})}
+	a.cmd.Dir = dir
+	a.log = filepath.Join(dir, "tracer.log")
+	f, err := os.Create(a.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	a.cmd.Stdout, a.cmd.Stderr = f, f
+	// Its own process group: the app outlives a killed tracer, so the
+	// cleanup stops both by the group's id.
+	a.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := a.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { a.err = a.cmd.Wait(); close(a.done) }()
+	t.Cleanup(func() {
+		select {
+		case <-a.done:
+		default:
+			syscall.Kill(-a.cmd.Process.Pid, syscall.SIGKILL)
+			<-a.done
+		}
+		syscall.Kill(-a.cmd.Process.Pid, syscall.SIGKILL) // what the app left
+		if t.Failed() {
+			b, _ := os.ReadFile(a.log)
+			t.Logf("tracer output:\n%s", b)
+		}
+	})
+	return a
+}
+
+// wait waits for the tracer to exit after the app did.
+func (a *tracedApp) wait(t *testing.T, d time.Duration) {
+	t.Helper()
+	select {
+	case <-a.done:
+		if a.err != nil {
+			t.Fatalf("tracer: %v", a.err)
+		}
+	case <-time.After(d):
+		t.Fatalf("the tracer did not exit within %s", d)
+	}
+}
+
+// get fetches a URL, retrying while the server is not listening yet.
+func get(t *testing.T, url string, retry time.Duration) (int, string) {
+	t.Helper()
+	deadline := time.Now().Add(retry)
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			return resp.StatusCode, string(b)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %s: %v", url, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func writeConf(t *testing.T, dir, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, "probe.conf")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestFlaskRequestsUnderEBPF is issue 4's acceptance test: Debian's Flask
+// with sqlite3, traced by the request layer alone (no points file).
+func TestFlaskRequestsUnderEBPF(t *testing.T) {
+	requireEBPF(t)
+	py := "/usr/bin/python3"
+	requireModule(t, py, "flask")
+	dir := t.TempDir()
+	cfg := writeConf(t, dir, "[Probe]\nuri_replace_pattern = s#/items/[0-9]+#/items/<n>#\n")
+	app, _ := filepath.Abs("testdata/requests/flaskapp.py")
+	port, backend := freePort(t), freePort(t)
+	a := startTraced(t, dir, "--mode", "ebpf", "-c", cfg, "--report", "r.json", "--", py, app, fmt.Sprint(port), fmt.Sprint(backend))
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	for i := 1; i <= 5; i++ {
+		if code, body := get(t, fmt.Sprintf("%s/items/%d", base, i), 30*time.Second); code != 200 || body != fmt.Sprintf("item%d", i) {
+			t.Fatalf("/items/%d: %d %q", i, code, body)
+		}
+	}
+	if code, _ := get(t, base+"/boom", 0); code != 500 {
+		t.Fatalf("/boom: %d, want 500", code)
+	}
+	if code, body := get(t, base+"/relay", 0); code != 200 || body != "relayed 42" {
+		t.Fatalf("/relay: %d %q", code, body)
+	}
+	get(t, base+"/quit", 0)
+	a.wait(t, 30*time.Second)
+	rep := readFullReport(t, filepath.Join(dir, "r.json"))
+
+	srs := map[string]pipeline.ServerRequest{}
+	for _, sr := range rep.ServerRequests {
+		srs[sr.Name] = sr
+	}
+	for _, w := range []struct {
+		name          string
+		count, errors uint64
+	}{{"/items/<n>", 5, 0}, {"/boom", 1, 1}, {"/relay", 1, 0}, {"/stock", 1, 0}} {
+		sr, ok := srs[w.name]
+		if !ok || sr.Type != "HTTP" || sr.Count != w.count || sr.Errors != w.errors {
+			t.Errorf("server request %s = %+v (present %v), want HTTP, count %d, errors %d", w.name, sr, ok, w.count, w.errors)
+		}
+	}
+	if sr := srs["/stock"]; !sr.Inbound {
+		t.Errorf("/stock was called by a traced process: want it inbound (linked by the 4-tuple)")
+	}
+	var sel bool
+	for _, q := range rep.SQL {
+		if q.Statement == "SELECT name FROM items WHERE id = ?" {
+			sel = q.Count == 5
+			if !sel {
+				t.Errorf("sql %q: count %d, want 5", q.Statement, q.Count)
+			}
+		}
+	}
+	if !sel {
+		t.Errorf("sql = %+v, want the normalized select with count 5", rep.SQL)
+	}
+	// http_client_show_url is true by default: the URL is the target.
+	want := fmt.Sprintf("http://127.0.0.1:%d/stock?x=1", backend)
+	var out bool
+	for _, o := range rep.Outbound {
+		if o.Target == want && o.Count == 1 {
+			out = true
+		}
+	}
+	if !out {
+		t.Errorf("outbound = %+v, want a call to %s", rep.Outbound, want)
+	}
+}
+
+// readFullReport decodes a JSON report with the pipeline's own types.
+func readFullReport(t *testing.T, path string) *pipeline.Report {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading the report: %v", err)
+	}
+	var r pipeline.Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatalf("decoding the report %s: %v\n%s", path, err, data)
+	}
+	return &r
+}
