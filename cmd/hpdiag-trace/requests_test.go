@@ -208,3 +208,69 @@ func readFullReport(t *testing.T, path string) *pipeline.Report {
 	}
 	return &r
 }
+
+// TestGunicornWorkersUnderEBPF: under gunicorn -w 2, concurrent requests
+// served by both workers are one server request listing both pids.
+func TestGunicornWorkersUnderEBPF(t *testing.T) {
+	requireEBPF(t)
+	requireModule(t, "/usr/bin/python3", "gunicorn")
+	dir := t.TempDir()
+	cfg := writeConf(t, dir, "[Probe]\nuri_replace_pattern = s#/work/[0-9]+#/work/<n>#\n")
+	port := freePort(t)
+	a := startTraced(t, dir, "--mode", "ebpf", "-c", cfg, "--report", "r.json", "--",
+		"/usr/bin/python3", "-m", "gunicorn", "-w", "2", "-b", fmt.Sprintf("127.0.0.1:%d", port),
+		"--chdir", mustAbs(t, "testdata/requests"), "wsgiapp:app")
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	_, master := get(t, base+"/master", 30*time.Second)
+	pids := map[string]int{}
+	sent := 0
+	for round := 0; round < 20 && len(pids) < 2; round++ {
+		res := make(chan string, 8)
+		for i := 0; i < 8; i++ {
+			go func(i int) {
+				// not get: t.Fatal must not run outside the test's goroutine
+				resp, err := http.Get(fmt.Sprintf("%s/work/%d", base, i))
+				if err != nil {
+					res <- "error: " + err.Error()
+					return
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				res <- string(b)
+			}(i)
+		}
+		for i := 0; i < 8; i++ {
+			pids[<-res]++
+		}
+		sent += 8
+	}
+	if len(pids) < 2 {
+		t.Fatalf("one worker served every request: %v", pids)
+	}
+	var mpid int
+	fmt.Sscan(master, &mpid)
+	if err := syscall.Kill(mpid, syscall.SIGTERM); err != nil {
+		t.Fatalf("stopping gunicorn (pid %s): %v", master, err)
+	}
+	a.wait(t, 60*time.Second)
+	rep := readFullReport(t, filepath.Join(dir, "r.json"))
+	for _, sr := range rep.ServerRequests {
+		if sr.Name != "/work/<n>" {
+			continue
+		}
+		if sr.Count != uint64(sent) || len(sr.PIDs) != 2 {
+			t.Errorf("/work/<n>: count %d, pids %v; want %d requests by the 2 workers %v", sr.Count, sr.PIDs, sent, pids)
+		}
+		return
+	}
+	t.Errorf("server_requests = %+v, want /work/<n>", rep.ServerRequests)
+}
+
+func mustAbs(t *testing.T, p string) string {
+	t.Helper()
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
