@@ -30,6 +30,7 @@ type PGConn struct {
 	named          map[string]string // prepared statement name -> text
 	portals        map[string]string // portal -> statement text
 	pending        []Statement       // sent, not yet answered
+	parsed         Statement         // the last Parse: reported if it fails
 	failed         bool
 }
 
@@ -90,6 +91,7 @@ func (c *PGConn) Client(data []byte, n int64, t int64) {
 			name, rest := cstring(body)
 			q, _ := cstring(rest)
 			c.named[name] = q
+			c.parsed = Statement{Text: q, Start: t}
 		case 'B':
 			portal, rest := cstring(body)
 			stmt, _ := cstring(rest)
@@ -118,7 +120,13 @@ func (c *PGConn) Server(data []byte, n int64, t int64, done func(Statement)) {
 				st.End, st.Failed = t, c.failed
 				done(st)
 			}
-			c.pending, c.failed = c.pending[:0], false
+			if len(c.pending) == 0 && c.failed && c.parsed.Text != "" {
+				// The statement failed to parse: it never ran.
+				st := c.parsed
+				st.End, st.Failed = t, true
+				done(st)
+			}
+			c.pending, c.failed, c.parsed = c.pending[:0], false, Statement{}
 		}
 	})
 }

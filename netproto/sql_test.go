@@ -64,6 +64,10 @@ func TestPGConn(t *testing.T) {
 			{true, cat(pgMsg('B', "", "s1"), pgMsg('E', ""), pgMsg('S')), 20},
 			{false, cat(pgMsg('2'), pgMsg('C', "SELECT 1"), ready), 22},
 		}, []Statement{{Text: "SELECT $1", Start: 5, End: 9}, {Text: "SELECT $1", Start: 20, End: 22}}},
+		{"parse error", []step{
+			{true, cat(pgMsg('P', "", "SELECT * FROM nope"), pgMsg('D', "S"), pgMsg('S')), 3},
+			{false, cat(pgMsg('E', "Mno such table"), ready), 4},
+		}, []Statement{{Text: "SELECT * FROM nope", Start: 3, End: 4, Failed: true}}},
 		{"ssl refused", []step{
 			{true, []byte{0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f}, 1}, {false, []byte("N"), 2},
 			{true, cat(pgStartup()), 3}, {false, ready, 4}, {true, q, 5}, {false, ready, 6},

@@ -128,3 +128,33 @@ func TestDjangoPostgresUnderEBPF(t *testing.T) {
 		}
 	}
 }
+
+// TestPostgresWireUnderEBPF: a pure-Python driver (Debian's pg8000) has no
+// libpq: its statements are read off PostgreSQL's wire protocol.
+func TestPostgresWireUnderEBPF(t *testing.T) {
+	requireEBPF(t)
+	py := "/usr/bin/python3"
+	requireModule(t, py, "pg8000")
+	pg := startPostgres(t)
+	dir := t.TempDir()
+	r := runTracer(t, dir, "--mode", "ebpf", "--report", "r.json", "--",
+		py, mustAbs(t, "testdata/requests/pgwire.py"), "127.0.0.1", strconv.Itoa(pg))
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	rep := readFullReport(t, filepath.Join(dir, "r.json"))
+	type count struct{ n, errors uint64 }
+	sql := map[string]count{}
+	for _, q := range rep.SQL {
+		sql[q.Statement] = count{q.Count, q.Errors}
+	}
+	for stmt, want := range map[string]count{
+		"INSERT INTO wire VALUES ($1, $2)":    {4, 0},
+		"SELECT name FROM wire WHERE id = $1": {3, 0},
+		"SELECT * FROM no_such_table":         {1, 1},
+	} {
+		if sql[stmt] != want {
+			t.Errorf("sql %q: %+v, want %+v (all: %v)", stmt, sql[stmt], want, sql)
+		}
+	}
+}
