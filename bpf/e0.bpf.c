@@ -191,9 +191,17 @@ static __always_inline int traced(__u32 tgid)
 	return bpf_map_lookup_elem(&procs, &tgid) != 0;
 }
 
+/* Past this much unread data the reader is woken; below it, it reads
+ * E0's records at its next wake-up (E1's, or its flush interval): a few
+ * records per request need not cost a context switch each. */
+#define WAKEUP_BYTES (256 << 10)
+
 static __always_inline void output(void *rec, __u64 size, __u32 type)
 {
-	if (bpf_ringbuf_output(&events, rec, size, 0)) {
+	__u64 flags = BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= WAKEUP_BYTES)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(&events, rec, size, flags)) {
 		__u64 *n = bpf_map_lookup_elem(&e0_lost, &type);
 		if (n)
 			*n += 1;

@@ -90,11 +90,16 @@ func TestDjangoPostgresUnderEBPF(t *testing.T) {
 	py := "/usr/bin/python3"
 	requireModule(t, py, "django", "psycopg2")
 	pg := startPostgres(t)
+	withPoints(t, "django.point", func(t *testing.T, points []string) { checkDjango(t, py, pg, points) })
+}
+
+func checkDjango(t *testing.T, py string, pg int, points []string) {
 	dir := t.TempDir()
 	cfg := writeConf(t, dir, "[Probe]\nuri_replace_pattern = s#/items/[0-9]+#/items/<n>#\n")
 	port := freePort(t)
-	a := startTraced(t, dir, "--mode", "ebpf", "-c", cfg, "--report", "r.json", "--",
-		py, mustAbs(t, "testdata/requests/djangoapp.py"), strconv.Itoa(port), "127.0.0.1", strconv.Itoa(pg))
+	args := append([]string{"--mode", "ebpf", "-c", cfg, "--report", "r.json"}, points...)
+	a := startTraced(t, dir, append(args, "--",
+		py, mustAbs(t, "testdata/requests/djangoapp.py"), strconv.Itoa(port), "127.0.0.1", strconv.Itoa(pg))...)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	for i := 1; i <= 5; i++ {
 		if code, body := get(t, fmt.Sprintf("%s/items/%d", base, i), 30*time.Second); code != 200 || body != fmt.Sprintf("item%d", i) {
@@ -126,6 +131,9 @@ func TestDjangoPostgresUnderEBPF(t *testing.T) {
 		if sql[stmt] != n {
 			t.Errorf("sql %q: count %d, want %d (all: %v)", stmt, sql[stmt], n, sql)
 		}
+	}
+	if n := methodCountOf(rep, "django.core.handlers.wsgi", "WSGIHandler", "__call__"); len(points) > 0 && n != 7 {
+		t.Errorf("django.core.handlers.wsgi.WSGIHandler.__call__: count %d, want 7", n)
 	}
 }
 

@@ -127,17 +127,40 @@ func writeConf(t *testing.T, dir, text string) string {
 	return p
 }
 
+// withPoints runs a test of the request layer alone (no points file) and
+// with the out-of-the-box points file of its framework, whose calls then
+// nest in the requests.
+func withPoints(t *testing.T, file string, test func(t *testing.T, args []string)) {
+	t.Run("requests only", func(t *testing.T) { test(t, nil) })
+	t.Run(file, func(t *testing.T) { test(t, []string{"-p", mustAbs(t, filepath.Join("../../points", file))}) })
+}
+
+// methodCount returns the count of module.Class.method in a report.
+func methodCountOf(rep *pipeline.Report, module, class, method string) uint64 {
+	for _, m := range rep.Methods {
+		if m.Module == module && m.Class == class && m.Method == method {
+			return m.Count
+		}
+	}
+	return 0
+}
+
 // TestFlaskRequestsUnderEBPF is issue 4's acceptance test: Debian's Flask
-// with sqlite3, traced by the request layer alone (no points file).
+// with sqlite3 under the request layer, alone and with flask.point.
 func TestFlaskRequestsUnderEBPF(t *testing.T) {
 	requireEBPF(t)
 	py := "/usr/bin/python3"
 	requireModule(t, py, "flask")
+	withPoints(t, "flask.point", func(t *testing.T, points []string) { checkFlask(t, py, points) })
+}
+
+func checkFlask(t *testing.T, py string, points []string) {
 	dir := t.TempDir()
 	cfg := writeConf(t, dir, "[Probe]\nuri_replace_pattern = s#/items/[0-9]+#/items/<n>#\n")
 	app, _ := filepath.Abs("testdata/requests/flaskapp.py")
 	port, backend := freePort(t), freePort(t)
-	a := startTraced(t, dir, "--mode", "ebpf", "-c", cfg, "--report", "r.json", "--", py, app, fmt.Sprint(port), fmt.Sprint(backend))
+	args := append([]string{"--mode", "ebpf", "-c", cfg, "--report", "r.json"}, points...)
+	a := startTraced(t, dir, append(args, "--", py, app, fmt.Sprint(port), fmt.Sprint(backend))...)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	for i := 1; i <= 5; i++ {
 		if code, body := get(t, fmt.Sprintf("%s/items/%d", base, i), 30*time.Second); code != 200 || body != fmt.Sprintf("item%d", i) {
@@ -193,6 +216,12 @@ func TestFlaskRequestsUnderEBPF(t *testing.T) {
 	if !out {
 		t.Errorf("outbound = %+v, want a call to %s", rep.Outbound, want)
 	}
+	if len(points) > 0 {
+		// 8 requests to the app, 2 to the backend (/ready, /stock)
+		if n := methodCountOf(rep, "flask.app", "Flask", "wsgi_app"); n != 10 {
+			t.Errorf("flask.app.Flask.wsgi_app: count %d, want 10", n)
+		}
+	}
 }
 
 // readFullReport decodes a JSON report with the pipeline's own types.
@@ -214,12 +243,17 @@ func readFullReport(t *testing.T, path string) *pipeline.Report {
 func TestGunicornWorkersUnderEBPF(t *testing.T) {
 	requireEBPF(t)
 	requireModule(t, "/usr/bin/python3", "gunicorn")
+	withPoints(t, "wsgi.point", checkGunicorn)
+}
+
+func checkGunicorn(t *testing.T, points []string) {
 	dir := t.TempDir()
 	cfg := writeConf(t, dir, "[Probe]\nuri_replace_pattern = s#/work/[0-9]+#/work/<n>#\n")
 	port := freePort(t)
-	a := startTraced(t, dir, "--mode", "ebpf", "-c", cfg, "--report", "r.json", "--",
+	args := append([]string{"--mode", "ebpf", "-c", cfg, "--report", "r.json"}, points...)
+	a := startTraced(t, dir, append(args, "--",
 		"/usr/bin/python3", "-m", "gunicorn", "-w", "2", "-b", fmt.Sprintf("127.0.0.1:%d", port),
-		"--chdir", mustAbs(t, "testdata/requests"), "wsgiapp:app")
+		"--chdir", mustAbs(t, "testdata/requests"), "wsgiapp:app")...)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	_, master := get(t, base+"/master", 30*time.Second)
 	pids := map[string]int{}
@@ -260,6 +294,9 @@ func TestGunicornWorkersUnderEBPF(t *testing.T) {
 		}
 		if sr.Count != uint64(sent) || len(sr.PIDs) != 2 {
 			t.Errorf("/work/<n>: count %d, pids %v; want %d requests by the 2 workers %v", sr.Count, sr.PIDs, sent, pids)
+		}
+		if n := methodCountOf(rep, "gunicorn.workers.sync", "SyncWorker", "handle_request"); len(points) > 0 && n != uint64(sent+1) {
+			t.Errorf("gunicorn.workers.sync.SyncWorker.handle_request: count %d, want %d", n, sent+1)
 		}
 		return
 	}
