@@ -138,7 +138,7 @@ struct {
 	__type(value, struct inflight);
 } libcalls SEC(".maps");
 
-/* Open sqlite3_prepare* and sqlite3_step calls per thread: statements
+/* Open sqlite3_prepare* and sqlite3_exec calls per thread: statements
  * SQLite prepares and steps itself inside one (loading or changing the
  * schema) are not reported. */
 struct {
@@ -570,7 +570,7 @@ static __always_inline int prepare_ret(struct pt_regs *ctx, __u64 nr, long ret)
 	if (d && *d > 0)
 		*d -= 1;
 	if (ret != 0 || (d && *d > 0))
-		return 0; /* failed, or prepared by SQLite inside another prepare */
+		return 0; /* failed, or prepared by SQLite inside another prepare or exec */
 	__u64 stmt = 0;
 	if (bpf_probe_read_user(&stmt, sizeof(stmt), (void *)c.aux) || !stmt)
 		return 0;
@@ -587,33 +587,42 @@ int BPF_KRETPROBE(sqlite_prepare_ret, long ret) { return prepare_ret(ctx, L_SQLI
 SEC("uretprobe")
 int BPF_KRETPROBE(sqlite_prepare_v3_ret, long ret) { return prepare_ret(ctx, L_SQLITE_PREPARE_V3, ret); }
 
+/* sqlite3_step is probed at entry only (a row costs one trap, not two):
+ * the first step after a reset starts an execution, sqlite3_reset or
+ * sqlite3_finalize ends it. Steps inside sqlite3_exec are SQLite's own. */
 SEC("uprobe")
 int BPF_KPROBE(sqlite_step, __u64 stmt)
+{
+	if (!traced(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	__u32 *d = depth_of(0);
+	if (d && *d > 0)
+		return 0;
+	struct ev_sql *e = sql_rec(EV_SQLITE_STEP, stmt, 0);
+	if (e)
+		sql_out(e);
+	return 0;
+}
+
+/* sqlite3_exec is how SQLite runs its own statements (loading or changing
+ * the schema): what it prepares and steps is not reported. */
+SEC("uprobe")
+int BPF_KPROBE(sqlite_exec)
 {
 	if (!traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	__u32 *d = depth_of(1);
 	if (d)
 		*d += 1;
-	return lib_enter(ctx, L_SQLITE_STEP, stmt, 0, 0, 0);
+	return 0;
 }
 
 SEC("uretprobe")
-int BPF_KRETPROBE(sqlite_step_ret, long ret)
+int BPF_KRETPROBE(sqlite_exec_ret)
 {
-	struct inflight c;
-	if (!lib_take(ctx, &c, L_SQLITE_STEP))
-		return 0;
 	__u32 *d = depth_of(0);
 	if (d && *d > 0)
 		*d -= 1;
-	if (d && *d > 0)
-		return 0; /* SQLite's own, inside another prepare or step */
-	struct ev_sql *e = sql_rec(EV_SQLITE_STEP, c.fd, c.start);
-	if (!e)
-		return 0;
-	e->ret = ret;
-	sql_out(e);
 	return 0;
 }
 

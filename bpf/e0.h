@@ -14,7 +14,7 @@
 #define EV_WRITE 23         /* bytes written to a traced socket (or SSL_write) */
 #define EV_CLOSE 24         /* a traced socket was closed or shut down */
 #define EV_SQLITE_PREPARE 25 /* sqlite3_prepare*: a statement and its text */
-#define EV_SQLITE_STEP 26   /* sqlite3_step returned */
+#define EV_SQLITE_STEP 26   /* sqlite3_step was called */
 #define EV_SQLITE_RESET 27  /* sqlite3_reset or sqlite3_finalize */
 #define EV_PQ_EXEC 28       /* PQexec, PQexecParams: text, start and end */
 #define EV_PQ_PREPARE 29    /* PQprepare: name and text */

@@ -143,13 +143,14 @@ const (
 	E0ProgPqExecRet          = "pq_exec_ret"
 	E0ProgPqPrepare          = "pq_prepare"
 	E0ProgPqPrepareRet       = "pq_prepare_ret"
+	E0ProgSqliteExec         = "sqlite_exec"
+	E0ProgSqliteExecRet      = "sqlite_exec_ret"
 	E0ProgSqlitePrepare      = "sqlite_prepare"
 	E0ProgSqlitePrepareRet   = "sqlite_prepare_ret"
 	E0ProgSqlitePrepareV3    = "sqlite_prepare_v3"
 	E0ProgSqlitePrepareV3Ret = "sqlite_prepare_v3_ret"
 	E0ProgSqliteReset        = "sqlite_reset"
 	E0ProgSqliteStep         = "sqlite_step"
-	E0ProgSqliteStepRet      = "sqlite_step_ret"
 	E0ProgSslRead            = "ssl_read"
 	E0ProgSslReadEx          = "ssl_read_ex"
 	E0ProgSslReadExRet       = "ssl_read_ex_ret"
@@ -212,13 +213,14 @@ type E0ProgramSpecs struct {
 	PqExecRet          *ebpf.ProgramSpec `ebpf:"pq_exec_ret"`
 	PqPrepare          *ebpf.ProgramSpec `ebpf:"pq_prepare"`
 	PqPrepareRet       *ebpf.ProgramSpec `ebpf:"pq_prepare_ret"`
+	SqliteExec         *ebpf.ProgramSpec `ebpf:"sqlite_exec"`
+	SqliteExecRet      *ebpf.ProgramSpec `ebpf:"sqlite_exec_ret"`
 	SqlitePrepare      *ebpf.ProgramSpec `ebpf:"sqlite_prepare"`
 	SqlitePrepareRet   *ebpf.ProgramSpec `ebpf:"sqlite_prepare_ret"`
 	SqlitePrepareV3    *ebpf.ProgramSpec `ebpf:"sqlite_prepare_v3"`
 	SqlitePrepareV3Ret *ebpf.ProgramSpec `ebpf:"sqlite_prepare_v3_ret"`
 	SqliteReset        *ebpf.ProgramSpec `ebpf:"sqlite_reset"`
 	SqliteStep         *ebpf.ProgramSpec `ebpf:"sqlite_step"`
-	SqliteStepRet      *ebpf.ProgramSpec `ebpf:"sqlite_step_ret"`
 	SslRead            *ebpf.ProgramSpec `ebpf:"ssl_read"`
 	SslReadEx          *ebpf.ProgramSpec `ebpf:"ssl_read_ex"`
 	SslReadExRet       *ebpf.ProgramSpec `ebpf:"ssl_read_ex_ret"`
@@ -317,13 +319,14 @@ type E0Programs struct {
 	PqExecRet          *ebpf.Program `ebpf:"pq_exec_ret"`
 	PqPrepare          *ebpf.Program `ebpf:"pq_prepare"`
 	PqPrepareRet       *ebpf.Program `ebpf:"pq_prepare_ret"`
+	SqliteExec         *ebpf.Program `ebpf:"sqlite_exec"`
+	SqliteExecRet      *ebpf.Program `ebpf:"sqlite_exec_ret"`
 	SqlitePrepare      *ebpf.Program `ebpf:"sqlite_prepare"`
 	SqlitePrepareRet   *ebpf.Program `ebpf:"sqlite_prepare_ret"`
 	SqlitePrepareV3    *ebpf.Program `ebpf:"sqlite_prepare_v3"`
 	SqlitePrepareV3Ret *ebpf.Program `ebpf:"sqlite_prepare_v3_ret"`
 	SqliteReset        *ebpf.Program `ebpf:"sqlite_reset"`
 	SqliteStep         *ebpf.Program `ebpf:"sqlite_step"`
-	SqliteStepRet      *ebpf.Program `ebpf:"sqlite_step_ret"`
 	SslRead            *ebpf.Program `ebpf:"ssl_read"`
 	SslReadEx          *ebpf.Program `ebpf:"ssl_read_ex"`
 	SslReadExRet       *ebpf.Program `ebpf:"ssl_read_ex_ret"`
@@ -344,13 +347,14 @@ func (p *E0Programs) Close() error {
 		p.PqExecRet,
 		p.PqPrepare,
 		p.PqPrepareRet,
+		p.SqliteExec,
+		p.SqliteExecRet,
 		p.SqlitePrepare,
 		p.SqlitePrepareRet,
 		p.SqlitePrepareV3,
 		p.SqlitePrepareV3Ret,
 		p.SqliteReset,
 		p.SqliteStep,
-		p.SqliteStepRet,
 		p.SslRead,
 		p.SslReadEx,
 		p.SslReadExRet,

@@ -25,8 +25,6 @@ const (
 	netFlagTLS         = 1
 	netFamilyV4        = 2
 	netFamilyV6        = 10
-	sqliteRow          = 100
-	sqliteDone         = 101
 	netDataOffset      = int(unsafe.Offsetof(bpf.E0EvNet{}.Data))
 	sqlDataOffset      = int(unsafe.Offsetof(bpf.E0EvSql{}.Data))
 	sqlNameOffset      = int(unsafe.Offsetof(bpf.E0EvSql{}.Name))

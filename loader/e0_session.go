@@ -89,10 +89,12 @@ type stmtKey struct {
 	stmt uint64
 }
 
+// sqliteStmt is a prepared SQLite statement; an execution runs from its
+// first sqlite3_step to its sqlite3_reset or sqlite3_finalize.
 type sqliteStmt struct {
 	text    string
 	running bool
-	acc     int64
+	start   int64
 	tid     uint32
 }
 
@@ -370,23 +372,15 @@ func (r *requests) sql(h hdr, rec *sqlRec) {
 		r.stmts[stmtKey{h.tgid, h.code}] = &sqliteStmt{text: rec.text}
 	case evSQLiteStep:
 		st := r.stmts[stmtKey{h.tgid, h.code}]
-		if st == nil {
+		if st == nil || st.running {
 			return
 		}
-		if !st.running {
-			st.running, st.acc = true, 0
-		}
-		st.acc += t - int64(rec.start)
-		st.tid = h.tid
-		if rec.ret != sqliteRow {
-			st.running = false
-			r.statement(h.tgid, h.tid, st.text, t, st.acc, rec.ret != sqliteDone)
-		}
+		st.running, st.start, st.tid = true, t, h.tid
 	case evSQLiteReset:
 		st := r.stmts[stmtKey{h.tgid, h.code}]
 		if st != nil && st.running {
 			st.running = false
-			r.statement(h.tgid, st.tid, st.text, t, st.acc, false)
+			r.statement(h.tgid, st.tid, st.text, t, t-st.start, false)
 		}
 	case evPQExec:
 		r.statement(h.tgid, h.tid, rec.text, t, t-int64(rec.start), false)
