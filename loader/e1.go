@@ -51,10 +51,10 @@ type E1 struct {
 type fileID struct{ dev, ino uint64 }
 
 type probePair struct {
-	path          string
+	path           string
 	entry, return_ link.Link
-	pids          map[int]bool // with SingleProcess: the pids attached
-	perPID        map[int][2]link.Link
+	pids           map[int]bool // with SingleProcess: the pids attached
+	perPID         map[int][2]link.Link
 }
 
 // LoadE1 loads the programs into the kernel and attaches the tracepoints.

@@ -14,10 +14,10 @@ const (
 	layoutTagged   = 4
 	layoutLongTag  = 8
 
-	procPython  = 1
-	procBias    = 2
-	procHooked  = 4
-	procForeign = 8
+	procPython   = 1
+	procBias     = 2
+	procHooked   = 4
+	procForeign  = 8
 	procExecNext = 16
 )
 

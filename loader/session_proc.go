@@ -20,7 +20,7 @@ type traced struct {
 	// evalAddr is &_PyEval_EvalFrameDefault in the process: what the hook
 	// holds.
 	evalAddr uint64
-	src    *sourceIndex
+	src      *sourceIndex
 }
 
 // memory opens the process's memory on first use.
