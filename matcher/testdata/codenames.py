@@ -20,14 +20,15 @@ THIRD_PARTY = ["flask", "django.core.handlers.wsgi", "requests", "yaml", "numpy"
 
 def functions(mod):
     """Yield the plain functions of a module and of its classes' bodies."""
-    # vars() and isinstance never run descriptors, so lazy proxies stay
-    # untouched.
+    # vars() and type() never run descriptors, so lazy proxies stay
+    # untouched (isinstance reads __class__, which sets up Django's
+    # LazySettings and raises without settings).
     for value in list(vars(mod).values()):
-        if isinstance(value, types.FunctionType):
+        if issubclass(type(value), types.FunctionType):
             yield value
-        elif isinstance(value, type):
+        elif issubclass(type(value), type):
             for member in list(vars(value).values()):
-                if isinstance(member, types.FunctionType):
+                if issubclass(type(member), types.FunctionType):
                     yield member
 
 
