@@ -471,6 +471,8 @@ static __always_inline int lib_take(struct pt_regs *ctx, struct inflight *out, _
 #define L_PQ_EXEC 7
 #define L_PQ_PREPARE 8
 #define L_PQ_EXEC_PREPARED 9
+#define L_SQLITE_RESET 10
+#define L_SQLITE_EXEC 11
 
 static __always_inline int ssl_ret(struct pt_regs *ctx, __u64 nr, __u8 type, __s64 ret)
 {
@@ -492,22 +494,14 @@ static __always_inline int ssl_ret(struct pt_regs *ctx, __u64 nr, __u8 type, __s
 	return 0;
 }
 
-SEC("uprobe")
-int BPF_KPROBE(ssl_read, __u64 ssl, __u64 buf, __u64 num) { return lib_enter(ctx, L_SSL_READ, ssl, buf, num, 0); }
-SEC("uretprobe")
-int BPF_KRETPROBE(ssl_read_ret, long ret) { return ssl_ret(ctx, L_SSL_READ, EV_READ, ret); }
-SEC("uprobe")
-int BPF_KPROBE(ssl_write, __u64 ssl, __u64 buf, __u64 num) { return lib_enter(ctx, L_SSL_WRITE, ssl, buf, num, 0); }
-SEC("uretprobe")
-int BPF_KRETPROBE(ssl_write_ret, long ret) { return ssl_ret(ctx, L_SSL_WRITE, EV_WRITE, ret); }
-SEC("uprobe")
-int BPF_KPROBE(ssl_read_ex, __u64 ssl, __u64 buf, __u64 num, __u64 cnt) { return lib_enter(ctx, L_SSL_READ_EX, ssl, buf, num, cnt); }
-SEC("uretprobe")
-int BPF_KRETPROBE(ssl_read_ex_ret, long ret) { return ssl_ret(ctx, L_SSL_READ_EX, EV_READ, ret); }
-SEC("uprobe")
-int BPF_KPROBE(ssl_write_ex, __u64 ssl, __u64 buf, __u64 num, __u64 cnt) { return lib_enter(ctx, L_SSL_WRITE_EX, ssl, buf, num, cnt); }
-SEC("uretprobe")
-int BPF_KRETPROBE(ssl_write_ex_ret, long ret) { return ssl_ret(ctx, L_SSL_WRITE_EX, EV_WRITE, ret); }
+static __always_inline int BPF_KPROBE(ssl_read, __u64 ssl, __u64 buf, __u64 num) { return lib_enter(ctx, L_SSL_READ, ssl, buf, num, 0); }
+static __always_inline int BPF_KRETPROBE(ssl_read_ret, long ret) { return ssl_ret(ctx, L_SSL_READ, EV_READ, ret); }
+static __always_inline int BPF_KPROBE(ssl_write, __u64 ssl, __u64 buf, __u64 num) { return lib_enter(ctx, L_SSL_WRITE, ssl, buf, num, 0); }
+static __always_inline int BPF_KRETPROBE(ssl_write_ret, long ret) { return ssl_ret(ctx, L_SSL_WRITE, EV_WRITE, ret); }
+static __always_inline int BPF_KPROBE(ssl_read_ex, __u64 ssl, __u64 buf, __u64 num, __u64 cnt) { return lib_enter(ctx, L_SSL_READ_EX, ssl, buf, num, cnt); }
+static __always_inline int BPF_KRETPROBE(ssl_read_ex_ret, long ret) { return ssl_ret(ctx, L_SSL_READ_EX, EV_READ, ret); }
+static __always_inline int BPF_KPROBE(ssl_write_ex, __u64 ssl, __u64 buf, __u64 num, __u64 cnt) { return lib_enter(ctx, L_SSL_WRITE_EX, ssl, buf, num, cnt); }
+static __always_inline int BPF_KRETPROBE(ssl_write_ex_ret, long ret) { return ssl_ret(ctx, L_SSL_WRITE_EX, EV_WRITE, ret); }
 
 /* sql_rec fills a statement record from the scratch buffer. */
 static __always_inline struct ev_sql *sql_rec(__u8 type, __u64 code, __u64 start)
@@ -556,10 +550,8 @@ static __always_inline int prepare_enter(struct pt_regs *ctx, __u64 nr, __u64 db
 	return lib_enter(ctx, nr, db, sql, 0, pp);
 }
 
-SEC("uprobe")
-int BPF_KPROBE(sqlite_prepare, __u64 db, __u64 sql, __u64 n, __u64 pp) { return prepare_enter(ctx, L_SQLITE_PREPARE, db, sql, pp); }
-SEC("uprobe")
-int BPF_KPROBE(sqlite_prepare_v3, __u64 db, __u64 sql, __u64 n, __u64 flags, __u64 pp) { return prepare_enter(ctx, L_SQLITE_PREPARE_V3, db, sql, pp); }
+static __always_inline int BPF_KPROBE(sqlite_prepare, __u64 db, __u64 sql, __u64 n, __u64 pp) { return prepare_enter(ctx, L_SQLITE_PREPARE, db, sql, pp); }
+static __always_inline int BPF_KPROBE(sqlite_prepare_v3, __u64 db, __u64 sql, __u64 n, __u64 flags, __u64 pp) { return prepare_enter(ctx, L_SQLITE_PREPARE_V3, db, sql, pp); }
 
 static __always_inline int prepare_ret(struct pt_regs *ctx, __u64 nr, long ret)
 {
@@ -582,16 +574,13 @@ static __always_inline int prepare_ret(struct pt_regs *ctx, __u64 nr, long ret)
 	return 0;
 }
 
-SEC("uretprobe")
-int BPF_KRETPROBE(sqlite_prepare_ret, long ret) { return prepare_ret(ctx, L_SQLITE_PREPARE, ret); }
-SEC("uretprobe")
-int BPF_KRETPROBE(sqlite_prepare_v3_ret, long ret) { return prepare_ret(ctx, L_SQLITE_PREPARE_V3, ret); }
+static __always_inline int BPF_KRETPROBE(sqlite_prepare_ret, long ret) { return prepare_ret(ctx, L_SQLITE_PREPARE, ret); }
+static __always_inline int BPF_KRETPROBE(sqlite_prepare_v3_ret, long ret) { return prepare_ret(ctx, L_SQLITE_PREPARE_V3, ret); }
 
 /* sqlite3_step is probed at entry only (a row costs one trap, not two):
  * the first step after a reset starts an execution, sqlite3_reset or
  * sqlite3_finalize ends it. Steps inside sqlite3_exec are SQLite's own. */
-SEC("uprobe")
-int BPF_KPROBE(sqlite_step, __u64 stmt)
+static __always_inline int BPF_KPROBE(sqlite_step, __u64 stmt)
 {
 	if (!traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
@@ -606,8 +595,7 @@ int BPF_KPROBE(sqlite_step, __u64 stmt)
 
 /* sqlite3_exec is how SQLite runs its own statements (loading or changing
  * the schema): what it prepares and steps is not reported. */
-SEC("uprobe")
-int BPF_KPROBE(sqlite_exec)
+static __always_inline int BPF_KPROBE(sqlite_exec)
 {
 	if (!traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
@@ -617,8 +605,7 @@ int BPF_KPROBE(sqlite_exec)
 	return 0;
 }
 
-SEC("uretprobe")
-int BPF_KRETPROBE(sqlite_exec_ret)
+static __always_inline int BPF_KRETPROBE(sqlite_exec_ret)
 {
 	__u32 *d = depth_of(0);
 	if (d && *d > 0)
@@ -627,8 +614,7 @@ int BPF_KRETPROBE(sqlite_exec_ret)
 }
 
 /* sqlite3_reset and sqlite3_finalize end a statement's execution. */
-SEC("uprobe")
-int BPF_KPROBE(sqlite_reset, __u64 stmt)
+static __always_inline int BPF_KPROBE(sqlite_reset, __u64 stmt)
 {
 	if (!traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
@@ -640,12 +626,9 @@ int BPF_KPROBE(sqlite_reset, __u64 stmt)
 
 /* libpq: PQexec(conn, query), PQexecParams(conn, command, ...),
  * PQprepare(conn, name, query, ...), PQexecPrepared(conn, name, ...). */
-SEC("uprobe")
-int BPF_KPROBE(pq_exec, __u64 conn, __u64 query) { return lib_enter(ctx, L_PQ_EXEC, conn, query, 0, 0); }
-SEC("uprobe")
-int BPF_KPROBE(pq_prepare, __u64 conn, __u64 name, __u64 query) { return lib_enter(ctx, L_PQ_PREPARE, conn, query, name, 0); }
-SEC("uprobe")
-int BPF_KPROBE(pq_exec_prepared, __u64 conn, __u64 name) { return lib_enter(ctx, L_PQ_EXEC_PREPARED, conn, 0, name, 0); }
+static __always_inline int BPF_KPROBE(pq_exec, __u64 conn, __u64 query) { return lib_enter(ctx, L_PQ_EXEC, conn, query, 0, 0); }
+static __always_inline int BPF_KPROBE(pq_prepare, __u64 conn, __u64 name, __u64 query) { return lib_enter(ctx, L_PQ_PREPARE, conn, query, name, 0); }
+static __always_inline int BPF_KPROBE(pq_exec_prepared, __u64 conn, __u64 name) { return lib_enter(ctx, L_PQ_EXEC_PREPARED, conn, 0, name, 0); }
 
 static __always_inline int pq_ret(struct pt_regs *ctx, __u64 nr, __u8 type)
 {
@@ -663,9 +646,48 @@ static __always_inline int pq_ret(struct pt_regs *ctx, __u64 nr, __u8 type)
 	return 0;
 }
 
-SEC("uretprobe")
-int BPF_KRETPROBE(pq_exec_ret) { return pq_ret(ctx, L_PQ_EXEC, EV_PQ_EXEC); }
-SEC("uretprobe")
-int BPF_KRETPROBE(pq_prepare_ret) { return pq_ret(ctx, L_PQ_PREPARE, EV_PQ_PREPARE); }
-SEC("uretprobe")
-int BPF_KRETPROBE(pq_exec_prepared_ret) { return pq_ret(ctx, L_PQ_EXEC_PREPARED, EV_PQ_EXEC_PREPARED); }
+static __always_inline int BPF_KRETPROBE(pq_exec_ret) { return pq_ret(ctx, L_PQ_EXEC, EV_PQ_EXEC); }
+static __always_inline int BPF_KRETPROBE(pq_prepare_ret) { return pq_ret(ctx, L_PQ_PREPARE, EV_PQ_PREPARE); }
+static __always_inline int BPF_KRETPROBE(pq_exec_prepared_ret) { return pq_ret(ctx, L_PQ_EXEC_PREPARED, EV_PQ_EXEC_PREPARED); }
+
+/* One uprobe_multi link per library for the entries and one for the
+ * returns: their cookie (an L_ number) says which function was hit. One
+ * link is detached with one wait for the kernel's grace period, where a
+ * link per function would wait once each. */
+SEC("uprobe.multi")
+int lib_entry(struct pt_regs *ctx)
+{
+	switch (bpf_get_attach_cookie(ctx)) {
+	case L_SSL_READ: return ssl_read(ctx);
+	case L_SSL_WRITE: return ssl_write(ctx);
+	case L_SSL_READ_EX: return ssl_read_ex(ctx);
+	case L_SSL_WRITE_EX: return ssl_write_ex(ctx);
+	case L_SQLITE_PREPARE: return sqlite_prepare(ctx);
+	case L_SQLITE_PREPARE_V3: return sqlite_prepare_v3(ctx);
+	case L_SQLITE_STEP: return sqlite_step(ctx);
+	case L_SQLITE_RESET: return sqlite_reset(ctx);
+	case L_SQLITE_EXEC: return sqlite_exec(ctx);
+	case L_PQ_EXEC: return pq_exec(ctx);
+	case L_PQ_PREPARE: return pq_prepare(ctx);
+	case L_PQ_EXEC_PREPARED: return pq_exec_prepared(ctx);
+	}
+	return 0;
+}
+
+SEC("uretprobe.multi")
+int lib_return(struct pt_regs *ctx)
+{
+	switch (bpf_get_attach_cookie(ctx)) {
+	case L_SSL_READ: return ssl_read_ret(ctx);
+	case L_SSL_WRITE: return ssl_write_ret(ctx);
+	case L_SSL_READ_EX: return ssl_read_ex_ret(ctx);
+	case L_SSL_WRITE_EX: return ssl_write_ex_ret(ctx);
+	case L_SQLITE_PREPARE: return sqlite_prepare_ret(ctx);
+	case L_SQLITE_PREPARE_V3: return sqlite_prepare_v3_ret(ctx);
+	case L_SQLITE_EXEC: return sqlite_exec_ret(ctx);
+	case L_PQ_EXEC: return pq_exec_ret(ctx);
+	case L_PQ_PREPARE: return pq_prepare_ret(ctx);
+	case L_PQ_EXEC_PREPARED: return pq_exec_prepared_ret(ctx);
+	}
+	return 0;
+}

@@ -126,41 +126,21 @@ type E0Proc struct {
 //
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
-	E0MapCalls               = "calls"
-	E0MapE0Lost              = "e0_lost"
-	E0MapEvents              = "events"
-	E0MapLibcalls            = "libcalls"
-	E0MapNetScratch          = "net_scratch"
-	E0MapPrepareDepth        = "prepare_depth"
-	E0MapProcs               = "procs"
-	E0MapSocks               = "socks"
-	E0MapSqlScratch          = "sql_scratch"
-	E0ProgE0SysEnter         = "e0_sys_enter"
-	E0ProgE0SysExit          = "e0_sys_exit"
-	E0ProgPqExec             = "pq_exec"
-	E0ProgPqExecPrepared     = "pq_exec_prepared"
-	E0ProgPqExecPreparedRet  = "pq_exec_prepared_ret"
-	E0ProgPqExecRet          = "pq_exec_ret"
-	E0ProgPqPrepare          = "pq_prepare"
-	E0ProgPqPrepareRet       = "pq_prepare_ret"
-	E0ProgSqliteExec         = "sqlite_exec"
-	E0ProgSqliteExecRet      = "sqlite_exec_ret"
-	E0ProgSqlitePrepare      = "sqlite_prepare"
-	E0ProgSqlitePrepareRet   = "sqlite_prepare_ret"
-	E0ProgSqlitePrepareV3    = "sqlite_prepare_v3"
-	E0ProgSqlitePrepareV3Ret = "sqlite_prepare_v3_ret"
-	E0ProgSqliteReset        = "sqlite_reset"
-	E0ProgSqliteStep         = "sqlite_step"
-	E0ProgSslRead            = "ssl_read"
-	E0ProgSslReadEx          = "ssl_read_ex"
-	E0ProgSslReadExRet       = "ssl_read_ex_ret"
-	E0ProgSslReadRet         = "ssl_read_ret"
-	E0ProgSslWrite           = "ssl_write"
-	E0ProgSslWriteEx         = "ssl_write_ex"
-	E0ProgSslWriteExRet      = "ssl_write_ex_ret"
-	E0ProgSslWriteRet        = "ssl_write_ret"
-	E0VarUnusedEvNet         = "unused_ev_net"
-	E0VarUnusedEvSql         = "unused_ev_sql"
+	E0MapCalls        = "calls"
+	E0MapE0Lost       = "e0_lost"
+	E0MapEvents       = "events"
+	E0MapLibcalls     = "libcalls"
+	E0MapNetScratch   = "net_scratch"
+	E0MapPrepareDepth = "prepare_depth"
+	E0MapProcs        = "procs"
+	E0MapSocks        = "socks"
+	E0MapSqlScratch   = "sql_scratch"
+	E0ProgE0SysEnter  = "e0_sys_enter"
+	E0ProgE0SysExit   = "e0_sys_exit"
+	E0ProgLibEntry    = "lib_entry"
+	E0ProgLibReturn   = "lib_return"
+	E0VarUnusedEvNet  = "unused_ev_net"
+	E0VarUnusedEvSql  = "unused_ev_sql"
 )
 
 // LoadE0 returns the embedded CollectionSpec for E0.
@@ -205,30 +185,10 @@ type E0Specs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type E0ProgramSpecs struct {
-	E0SysEnter         *ebpf.ProgramSpec `ebpf:"e0_sys_enter"`
-	E0SysExit          *ebpf.ProgramSpec `ebpf:"e0_sys_exit"`
-	PqExec             *ebpf.ProgramSpec `ebpf:"pq_exec"`
-	PqExecPrepared     *ebpf.ProgramSpec `ebpf:"pq_exec_prepared"`
-	PqExecPreparedRet  *ebpf.ProgramSpec `ebpf:"pq_exec_prepared_ret"`
-	PqExecRet          *ebpf.ProgramSpec `ebpf:"pq_exec_ret"`
-	PqPrepare          *ebpf.ProgramSpec `ebpf:"pq_prepare"`
-	PqPrepareRet       *ebpf.ProgramSpec `ebpf:"pq_prepare_ret"`
-	SqliteExec         *ebpf.ProgramSpec `ebpf:"sqlite_exec"`
-	SqliteExecRet      *ebpf.ProgramSpec `ebpf:"sqlite_exec_ret"`
-	SqlitePrepare      *ebpf.ProgramSpec `ebpf:"sqlite_prepare"`
-	SqlitePrepareRet   *ebpf.ProgramSpec `ebpf:"sqlite_prepare_ret"`
-	SqlitePrepareV3    *ebpf.ProgramSpec `ebpf:"sqlite_prepare_v3"`
-	SqlitePrepareV3Ret *ebpf.ProgramSpec `ebpf:"sqlite_prepare_v3_ret"`
-	SqliteReset        *ebpf.ProgramSpec `ebpf:"sqlite_reset"`
-	SqliteStep         *ebpf.ProgramSpec `ebpf:"sqlite_step"`
-	SslRead            *ebpf.ProgramSpec `ebpf:"ssl_read"`
-	SslReadEx          *ebpf.ProgramSpec `ebpf:"ssl_read_ex"`
-	SslReadExRet       *ebpf.ProgramSpec `ebpf:"ssl_read_ex_ret"`
-	SslReadRet         *ebpf.ProgramSpec `ebpf:"ssl_read_ret"`
-	SslWrite           *ebpf.ProgramSpec `ebpf:"ssl_write"`
-	SslWriteEx         *ebpf.ProgramSpec `ebpf:"ssl_write_ex"`
-	SslWriteExRet      *ebpf.ProgramSpec `ebpf:"ssl_write_ex_ret"`
-	SslWriteRet        *ebpf.ProgramSpec `ebpf:"ssl_write_ret"`
+	E0SysEnter *ebpf.ProgramSpec `ebpf:"e0_sys_enter"`
+	E0SysExit  *ebpf.ProgramSpec `ebpf:"e0_sys_exit"`
+	LibEntry   *ebpf.ProgramSpec `ebpf:"lib_entry"`
+	LibReturn  *ebpf.ProgramSpec `ebpf:"lib_return"`
 }
 
 // E0MapSpecs contains maps before they are loaded into the kernel.
@@ -311,58 +271,18 @@ type E0Variables struct {
 //
 // It can be passed to LoadE0Objects or ebpf.CollectionSpec.LoadAndAssign.
 type E0Programs struct {
-	E0SysEnter         *ebpf.Program `ebpf:"e0_sys_enter"`
-	E0SysExit          *ebpf.Program `ebpf:"e0_sys_exit"`
-	PqExec             *ebpf.Program `ebpf:"pq_exec"`
-	PqExecPrepared     *ebpf.Program `ebpf:"pq_exec_prepared"`
-	PqExecPreparedRet  *ebpf.Program `ebpf:"pq_exec_prepared_ret"`
-	PqExecRet          *ebpf.Program `ebpf:"pq_exec_ret"`
-	PqPrepare          *ebpf.Program `ebpf:"pq_prepare"`
-	PqPrepareRet       *ebpf.Program `ebpf:"pq_prepare_ret"`
-	SqliteExec         *ebpf.Program `ebpf:"sqlite_exec"`
-	SqliteExecRet      *ebpf.Program `ebpf:"sqlite_exec_ret"`
-	SqlitePrepare      *ebpf.Program `ebpf:"sqlite_prepare"`
-	SqlitePrepareRet   *ebpf.Program `ebpf:"sqlite_prepare_ret"`
-	SqlitePrepareV3    *ebpf.Program `ebpf:"sqlite_prepare_v3"`
-	SqlitePrepareV3Ret *ebpf.Program `ebpf:"sqlite_prepare_v3_ret"`
-	SqliteReset        *ebpf.Program `ebpf:"sqlite_reset"`
-	SqliteStep         *ebpf.Program `ebpf:"sqlite_step"`
-	SslRead            *ebpf.Program `ebpf:"ssl_read"`
-	SslReadEx          *ebpf.Program `ebpf:"ssl_read_ex"`
-	SslReadExRet       *ebpf.Program `ebpf:"ssl_read_ex_ret"`
-	SslReadRet         *ebpf.Program `ebpf:"ssl_read_ret"`
-	SslWrite           *ebpf.Program `ebpf:"ssl_write"`
-	SslWriteEx         *ebpf.Program `ebpf:"ssl_write_ex"`
-	SslWriteExRet      *ebpf.Program `ebpf:"ssl_write_ex_ret"`
-	SslWriteRet        *ebpf.Program `ebpf:"ssl_write_ret"`
+	E0SysEnter *ebpf.Program `ebpf:"e0_sys_enter"`
+	E0SysExit  *ebpf.Program `ebpf:"e0_sys_exit"`
+	LibEntry   *ebpf.Program `ebpf:"lib_entry"`
+	LibReturn  *ebpf.Program `ebpf:"lib_return"`
 }
 
 func (p *E0Programs) Close() error {
 	return _E0Close(
 		p.E0SysEnter,
 		p.E0SysExit,
-		p.PqExec,
-		p.PqExecPrepared,
-		p.PqExecPreparedRet,
-		p.PqExecRet,
-		p.PqPrepare,
-		p.PqPrepareRet,
-		p.SqliteExec,
-		p.SqliteExecRet,
-		p.SqlitePrepare,
-		p.SqlitePrepareRet,
-		p.SqlitePrepareV3,
-		p.SqlitePrepareV3Ret,
-		p.SqliteReset,
-		p.SqliteStep,
-		p.SslRead,
-		p.SslReadEx,
-		p.SslReadExRet,
-		p.SslReadRet,
-		p.SslWrite,
-		p.SslWriteEx,
-		p.SslWriteExRet,
-		p.SslWriteRet,
+		p.LibEntry,
+		p.LibReturn,
 	)
 }
 

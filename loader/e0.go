@@ -65,9 +65,9 @@ func LoadE0(e1 *E1) (*E0, error) {
 		}
 		e.tps = append(e.tps, l)
 	}
-	for _, lib := range e.libraryProbes() {
+	for _, lib := range libraries {
 		if path := systemLibrary(lib.soname); path != "" {
-			if err := e.probeLibrary(path, lib.probes); err != nil {
+			if err := e.probeLibrary(path, lib.funcs); err != nil {
 				e.Close()
 				return nil, err
 			}
@@ -76,43 +76,58 @@ func LoadE0(e1 *E1) (*E0, error) {
 	return e, nil
 }
 
-// libProbe is one uprobe (and its uretprobe, if any) on a library symbol.
-type libProbe struct {
-	symbol     string
-	entry, ret *ebpf.Program
+// The library functions E0 probes, as the cookies of bpf/e0.bpf.c (L_*).
+const (
+	libSSLRead = iota
+	libSSLWrite
+	libSSLReadEx
+	libSSLWriteEx
+	libSQLitePrepare
+	libSQLitePrepareV3
+	libSQLiteStep
+	libPQExec
+	libPQPrepare
+	libPQExecPrepared
+	libSQLiteReset
+	libSQLiteExec
+)
+
+// libFunc is one probed function: its cookie, and whether its return is
+// probed too.
+type libFunc struct {
+	symbol string
+	cookie uint64
+	ret    bool
 }
 
 type library struct {
 	soname string
-	probes []libProbe
+	funcs  []libFunc
 }
 
-// libraryProbes lists the libraries E0 probes and their functions.
-func (e *E0) libraryProbes() []library {
-	o := &e.objs
-	return []library{
-		{"libssl.so.3", []libProbe{
-			{"SSL_read", o.SslRead, o.SslReadRet},
-			{"SSL_write", o.SslWrite, o.SslWriteRet},
-			{"SSL_read_ex", o.SslReadEx, o.SslReadExRet},
-			{"SSL_write_ex", o.SslWriteEx, o.SslWriteExRet},
-		}},
-		{"libsqlite3.so.0", []libProbe{
-			{"sqlite3_prepare", o.SqlitePrepare, o.SqlitePrepareRet},
-			{"sqlite3_prepare_v2", o.SqlitePrepare, o.SqlitePrepareRet},
-			{"sqlite3_prepare_v3", o.SqlitePrepareV3, o.SqlitePrepareV3Ret},
-			{"sqlite3_step", o.SqliteStep, nil},
-			{"sqlite3_exec", o.SqliteExec, o.SqliteExecRet},
-			{"sqlite3_reset", o.SqliteReset, nil},
-			{"sqlite3_finalize", o.SqliteReset, nil},
-		}},
-		{"libpq.so.5", []libProbe{
-			{"PQexec", o.PqExec, o.PqExecRet},
-			{"PQexecParams", o.PqExec, o.PqExecRet},
-			{"PQprepare", o.PqPrepare, o.PqPrepareRet},
-			{"PQexecPrepared", o.PqExecPrepared, o.PqExecPreparedRet},
-		}},
-	}
+// libraries lists the libraries E0 probes and their functions.
+var libraries = []library{
+	{"libssl.so.3", []libFunc{
+		{"SSL_read", libSSLRead, true},
+		{"SSL_write", libSSLWrite, true},
+		{"SSL_read_ex", libSSLReadEx, true},
+		{"SSL_write_ex", libSSLWriteEx, true},
+	}},
+	{"libsqlite3.so.0", []libFunc{
+		{"sqlite3_prepare", libSQLitePrepare, true},
+		{"sqlite3_prepare_v2", libSQLitePrepare, true},
+		{"sqlite3_prepare_v3", libSQLitePrepareV3, true},
+		{"sqlite3_step", libSQLiteStep, false},
+		{"sqlite3_reset", libSQLiteReset, false},
+		{"sqlite3_finalize", libSQLiteReset, false},
+		{"sqlite3_exec", libSQLiteExec, true},
+	}},
+	{"libpq.so.5", []libFunc{
+		{"PQexec", libPQExec, true},
+		{"PQexecParams", libPQExec, true},
+		{"PQprepare", libPQPrepare, true},
+		{"PQexecPrepared", libPQExecPrepared, true},
+	}},
 }
 
 // systemLibrary returns the path of the library soname as the dynamic
@@ -137,8 +152,10 @@ func systemLibrary(soname string) string {
 }
 
 // probeLibrary attaches the probes to one library file for every process
-// (the programs keep to the traced ones), once per file.
-func (e *E0) probeLibrary(path string, probes []libProbe) error {
+// (the programs keep to the traced ones), once per file: one uprobe_multi
+// link for the entries, one for the returns. Functions the library does
+// not define (an older version) are left out.
+func (e *E0) probeLibrary(path string, funcs []libFunc) error {
 	id, err := statID(path)
 	if err != nil {
 		return err
@@ -149,24 +166,42 @@ func (e *E0) probeLibrary(path string, probes []libProbe) error {
 		return nil
 	}
 	e.libs[id] = true
+	f, err := openELF(path)
+	if err != nil {
+		return fmt.Errorf("request layer: reading %s: %w", path, err)
+	}
+	names := make([]string, len(funcs))
+	for i, fn := range funcs {
+		names[i] = fn.symbol
+	}
+	defined := f.symbols(names)
+	f.Close()
+	var entries, returns []string
+	var entryCookies, returnCookies []uint64
+	for _, fn := range funcs {
+		if _, ok := defined[fn.symbol]; !ok {
+			continue
+		}
+		entries, entryCookies = append(entries, fn.symbol), append(entryCookies, fn.cookie)
+		if fn.ret {
+			returns, returnCookies = append(returns, fn.symbol), append(returnCookies, fn.cookie)
+		}
+	}
+	if len(entries) == 0 {
+		return nil
+	}
 	ex, err := link.OpenExecutable(path)
 	if err != nil {
 		return fmt.Errorf("request layer: opening %s: %w", path, err)
 	}
-	for _, p := range probes {
-		l, err := ex.Uprobe(p.symbol, p.entry, nil)
-		if errors.Is(err, link.ErrNoSymbol) {
-			continue // an older library without this function
-		}
-		if err != nil {
-			return fmt.Errorf("request layer: uprobe on %s in %s: %w%s", p.symbol, path, err, privilegeHint(err))
-		}
-		e.probes = append(e.probes, l)
-		if p.ret == nil {
-			continue
-		}
-		if l, err = ex.Uretprobe(p.symbol, p.ret, nil); err != nil {
-			return fmt.Errorf("request layer: uretprobe on %s in %s: %w%s", p.symbol, path, err, privilegeHint(err))
+	l, err := ex.UprobeMulti(entries, e.objs.LibEntry, &link.UprobeMultiOptions{Cookies: entryCookies})
+	if err != nil {
+		return fmt.Errorf("request layer: uprobes on %s: %w%s", path, err, privilegeHint(err))
+	}
+	e.probes = append(e.probes, l)
+	if len(returns) > 0 {
+		if l, err = ex.UretprobeMulti(returns, e.objs.LibReturn, &link.UprobeMultiOptions{Cookies: returnCookies}); err != nil {
+			return fmt.Errorf("request layer: uretprobes on %s: %w%s", path, err, privilegeHint(err))
 		}
 		e.probes = append(e.probes, l)
 	}
