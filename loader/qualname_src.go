@@ -76,7 +76,14 @@ func (x *sourceIndex) lines(file string) []string {
 			path = filepath.Join(cwd, path)
 		}
 	}
-	if f, err := os.Open(filepath.Join("/proc", strconv.Itoa(x.pid), "root", path)); err == nil {
+	f, err := os.Open(filepath.Join("/proc", strconv.Itoa(x.pid), "root", path))
+	if err != nil {
+		// The process exited before its code was resolved (a short run on a
+		// busy machine): the tracer's own view, which a launched app shares
+		// (same root, started in the tracer's directory).
+		f, err = os.Open(path)
+	}
+	if err == nil {
 		sc := bufio.NewScanner(f)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
