@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -310,4 +311,43 @@ func mustAbs(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// TestRequestsAttachUnderEBPF: --pid with no points file runs the request
+// layer alone on a running server, until SIGINT.
+func TestRequestsAttachUnderEBPF(t *testing.T) {
+	requireEBPF(t)
+	port := freePort(t)
+	app := exec.Command("/usr/bin/python3", mustAbs(t, "testdata/requests/serve.py"), fmt.Sprint(port))
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { app.Process.Kill(); app.Wait() })
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	get(t, base+"/n/0", 30*time.Second) // before the tracer: not counted
+	dir := t.TempDir()
+	cfg := writeConf(t, dir, "[Probe]\nuri_replace_pattern = s#/n/[0-9]+#/n/<k>#\n")
+	a := startTraced(t, dir, "--pid", fmt.Sprint(app.Process.Pid), "-c", cfg, "--report", "r.json")
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if b, _ := os.ReadFile(a.log); strings.Contains(string(b), "attached to pid") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the tracer did not attach")
+		}
+	}
+	for i := 1; i <= 3; i++ {
+		if code, body := get(t, fmt.Sprintf("%s/n/%d", base, i), 0); code != 200 || body != "42" {
+			t.Fatalf("/n/%d: %d %q", i, code, body)
+		}
+	}
+	a.cmd.Process.Signal(syscall.SIGINT)
+	a.wait(t, 30*time.Second)
+	rep := readFullReport(t, filepath.Join(dir, "r.json"))
+	if len(rep.ServerRequests) != 1 || rep.ServerRequests[0].Name != "/n/<k>" || rep.ServerRequests[0].Count != 3 {
+		t.Errorf("server_requests = %+v, want /n/<k> 3 times", rep.ServerRequests)
+	}
+	if len(rep.SQL) != 1 || rep.SQL[0].Count != 3 {
+		t.Errorf("sql = %+v, want one statement 3 times", rep.SQL)
+	}
 }
