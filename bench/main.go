@@ -36,6 +36,7 @@ func main() {
 	flag.StringVar(&o.dir, "workloads", "bench/workloads", "directory of the workloads")
 	flag.IntVar(&o.runs, "runs", 5, "runs of each measurement; the fastest counts")
 	flag.IntVar(&o.fibN, "fib", 25, "fib(N) for the per-call workload")
+	flaskOnly := flag.Bool("flask-only", false, "only the Flask comparison (E1 and E0 under wrk)")
 	flag.Parse()
 	o.pythons = flag.Args()
 	if len(o.pythons) == 0 {
@@ -45,7 +46,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench: no Python interpreter found; name them as arguments")
 		os.Exit(2)
 	}
-	for _, part := range []func(options) error{report, reportEBPF, reportFlask} {
+	parts := []func(options) error{report, reportEBPF, reportFlask}
+	if *flaskOnly {
+		parts = parts[2:]
+	}
+	for _, part := range parts {
 		if err := part(o); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)

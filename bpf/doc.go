@@ -8,8 +8,15 @@
 // and committed, so that building hpdiag-trace needs no clang; `make
 // generate` rebuilds them with clang and libbpf-dev from Debian.
 //
+// e0.bpf.c is engine E0, the request layer: raw tracepoints on sys_enter
+// and sys_exit that capture the first bytes read from and written to the
+// TCP sockets of the traced processes (with the 4-tuple of each
+// connection), and uprobes on libssl, libsqlite3 and libpq. It shares the
+// procs map and the ring buffer with E1; e0.h holds its record types.
+//
 // The programs only produce events; package loader loads them, attaches
 // them and reads the ring buffer.
 package bpf
 
 //go:generate go tool bpf2go -go-package bpf -output-stem e1 -target amd64 -type proc -type layout -type symbols -type verdict -type vkey -type ev_hdr -type ev_code -type ev_call -type ev_call_args -type ev_proc -type arg_val -type usdt_arg -type usdt_call E1 e1.bpf.c -- -O2 -g -Wall -Werror -D__TARGET_ARCH_x86 -I/usr/include/x86_64-linux-gnu
+//go:generate go tool bpf2go -go-package bpf -output-stem e0 -target amd64 -type ev_net -type ev_sql E0 e0.bpf.c -- -O2 -g -Wall -Werror -D__TARGET_ARCH_x86 -I/usr/include/x86_64-linux-gnu

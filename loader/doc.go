@@ -12,4 +12,10 @@
 // (.note.stapsdt) are parsed by ReadUSDT, another process's memory is read
 // and written through ProcMem (/proc/PID/mem), and CheckPrivileges says
 // which capability the engine lacks.
+//
+// Engine E0, the request layer: LoadE0 loads bpf/e0.bpf.c over E1's procs
+// map and ring buffer and attaches the system call tracepoints and the
+// library uprobes; a Session given SessionOptions.Requests turns its
+// records into pipeline events (e0_session.go), parsing the protocols with
+// package netproto. See docs/requests.md.
 package loader

@@ -39,6 +39,13 @@ type SessionOptions struct {
 	// MaxHeld bounds the events held per thread while a code object's
 	// verdict is awaited (0: 100,000); past it they are dropped and counted.
 	MaxHeld int
+	// Requests, when set, is engine E0 loaded over the same E1: the
+	// session also turns its records (requests, SQL, outbound calls) into
+	// pipeline events.
+	Requests *E0
+	// NoCalls leaves the evaluator uprobes of E1 out: only the processes
+	// are followed (for E0 alone, when there are no points).
+	NoCalls bool
 }
 
 // Session turns what engine E1 reports into pipeline events: it resolves
@@ -59,6 +66,8 @@ type Session struct {
 	stats   Stats
 	warned  map[string]bool
 
+	req *requests // E0's state, nil without Requests
+
 	stopping chan struct{}
 	stopOnce sync.Once
 	done     chan struct{}
@@ -76,6 +85,9 @@ type Stats struct {
 	Unresolved   uint64   // events whose code object was never described
 	Warnings     []string // what could not be traced, once each
 	HooksRestore int      // interpreters whose eval_frame was restored
+	// E0: inbound HTTP requests, outbound HTTP calls, SQL statements, and
+	// requests linked to a traced caller by their connection's 4-tuple.
+	Requests, Outbound, Statements, Links uint64
 }
 
 // NewSession returns a Session over e1; Run starts it.
@@ -95,7 +107,7 @@ func NewSession(e1 *E1, opts SessionOptions) (*Session, error) {
 		l.SetOutput(io.Discard)
 		log = l
 	}
-	return &Session{
+	s := &Session{
 		e1:       e1,
 		opts:     opts,
 		log:      log,
@@ -105,7 +117,11 @@ func NewSession(e1 *E1, opts SessionOptions) (*Session, error) {
 		batch:    opts.Sink.NewBatch(),
 		stopping: make(chan struct{}),
 		done:     make(chan struct{}),
-	}, nil
+	}
+	if opts.Requests != nil {
+		s.req = newRequests(s.add)
+	}
+	return s, nil
 }
 
 // Run reads events until Stop has been called and the ring buffer is
@@ -182,6 +198,9 @@ func (s *Session) rescan() {
 // what the session did. Run must be running.
 func (s *Session) Stop(timeout time.Duration) Stats {
 	s.e1.detachProbes()
+	if s.opts.Requests != nil {
+		s.opts.Requests.detach()
+	}
 	s.stopOnce.Do(func() { close(s.stopping) })
 	drained := true
 	select {
@@ -208,6 +227,13 @@ func (s *Session) Stop(timeout time.Duration) Stats {
 			s.stats.Lost += n
 		}
 	}
+	if s.opts.Requests != nil {
+		if n, err := s.opts.Requests.lost(); err == nil {
+			s.stats.Lost += n
+		}
+		s.stats.Requests, s.stats.Outbound = s.req.requests, s.req.outbound
+		s.stats.Statements, s.stats.Links = s.req.statements, s.req.links
+	}
 	if n := s.stats.Lost + s.stats.TooDeep + s.stats.HeldDropped + s.stats.Unresolved; n > 0 {
 		s.opts.Sink.AddDropped(n)
 	}
@@ -232,8 +258,15 @@ func (s *Session) handle(b []byte) {
 		s.execed(h)
 	case evGone:
 		s.gone(h)
+		if s.req != nil {
+			s.req.gone(h.tgid)
+		}
 	case evHook:
 		s.hook(h, b)
+	default:
+		if s.req != nil && h.typ >= evAccept {
+			s.req.handle(h, b)
+		}
 	}
 }
 
@@ -290,6 +323,12 @@ func (s *Session) emit(cs *codeState, h hdr, b []byte) {
 		}
 	}
 	s.stats.Events++
+	s.add(ev)
+}
+
+// add appends an event to the batch, handing the batch over when full.
+// s.mu is held.
+func (s *Session) add(ev pipeline.Event) {
 	s.batch = append(s.batch, ev)
 	if len(s.batch) == cap(s.batch) {
 		s.opts.Sink.Submit(s.batch)

@@ -147,7 +147,7 @@ func (s *Session) Trace(pid int, interp *Interpreter) error {
 	if err != nil {
 		return err
 	}
-	if err := s.e1.attach(t, pid); err != nil {
+	if err := s.attachCalls(t, pid); err != nil {
 		return err
 	}
 	if err := s.e1.configure(pid, t, 0, false, true); err != nil {
@@ -186,7 +186,7 @@ func (s *Session) Attach(pid int, interp *Interpreter) error {
 		p.close()
 		return fmt.Errorf("pid %d (%s): %w", pid, interp, err)
 	}
-	if t.proc.L.Flags&layoutHook != 0 {
+	if t.proc.L.Flags&layoutHook != 0 && !s.opts.NoCalls {
 		if err := s.hookAll(p, interp.Bias, true); err != nil {
 			p.close()
 			return err
@@ -199,7 +199,7 @@ func (s *Session) Attach(pid int, interp *Interpreter) error {
 		_ = s.e1.setState(uint32(pid), procHooked)
 	}
 	s.procs[uint32(pid)] = p
-	if err := s.e1.attach(t, pid); err != nil {
+	if err := s.attachCalls(t, pid); err != nil {
 		s.e1.forget(pid)
 		delete(s.procs, uint32(pid))
 		s.restore(p)
@@ -270,7 +270,7 @@ func (s *Session) execed(h hdr) {
 	}
 	t, err := s.newTarget(interp)
 	if err == nil {
-		err = s.e1.attach(t, pid)
+		err = s.attachCalls(t, pid)
 	}
 	if err == nil {
 		err = s.e1.configure(pid, t, 0, false, false)
@@ -309,4 +309,13 @@ func (s *Session) gone(h hdr) {
 		p.close()
 		delete(s.procs, h.tgid)
 	}
+}
+
+// attachCalls puts E1's evaluator probes on t's file, unless the session
+// follows processes only (NoCalls).
+func (s *Session) attachCalls(t *target, pid int) error {
+	if s.opts.NoCalls {
+		return nil
+	}
+	return s.e1.attach(t, pid)
 }

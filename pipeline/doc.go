@@ -30,7 +30,10 @@
 // AttrInboundColoring arrived, and an error when its root left by an
 // exception or an AttrHTTPStatus >= 500 arrived. The first URI reported wins.
 // Attributes reported while no call is open belong to the thread's next
-// fragment.
+// fragment. An AttrSQL or AttrOutbound takes the latency of the call open
+// on its thread, unless it carries its own (Event.Duration, from an engine
+// that timed the statement or call itself, such as E0): then it is
+// aggregated at once, open call or not.
 //
 // # Trimming
 //

@@ -47,4 +47,10 @@ type Event struct {
 	// Value is the captured argument of an Enter (args:n / args:name, joined
 	// when several) or the attribute value of an Attr.
 	Value string
+	// Duration, for an AttrSQL or AttrOutbound Attr, is the latency in
+	// nanoseconds of a statement or outbound call an engine timed itself
+	// (engine E0): when it is positive the attribute is aggregated at once,
+	// with Exception as its failure, whether or not a call is open, instead
+	// of taking the latency of the open call.
+	Duration int64
 }

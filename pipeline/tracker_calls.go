@@ -183,6 +183,12 @@ func (tr *tracker) attr(ev *Event) {
 	t := tr.thread(ev.PID, ev.TID, ev.Time, false)
 	n := len(t.stack)
 	switch {
+	case (ev.AttrKey == AttrSQL || ev.AttrKey == AttrOutbound) && ev.Duration > 0:
+		if ev.AttrKey == AttrSQL {
+			tr.addSQL(ev.Value, ev.Duration, ev.Exception)
+		} else {
+			tr.addOutbound(ev.Value, ev.Duration, ev.Exception)
+		}
 	case ev.AttrKey == AttrSQL || ev.AttrKey == AttrOutbound:
 		if n == 0 {
 			tr.orphans++ // no call to take the latency from

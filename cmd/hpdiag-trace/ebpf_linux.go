@@ -31,6 +31,7 @@ func ebpfAvailable() error {
 // reads them and the run (pipeline and outputs) it feeds.
 type ebpfRun struct {
 	e1   *loader.E1
+	e0   *loader.E0 // nil with --no-requests
 	sess *loader.Session
 	run  *tracingRun
 	errc chan error
@@ -54,14 +55,37 @@ func startEBPF(ctx context.Context, tf *traceFlags, setup *setup, env *environme
 		e1.Close()
 		return nil, err
 	}
+	var e0 *loader.E0
+	if !tf.noRequests {
+		if e0, err = loader.LoadE0(e1); err != nil {
+			run.finish()
+			e1.Close()
+			return nil, err
+		}
+		log.Debugf("request layer: libraries probed: %s", strings.Join(e0.Libraries, ", "))
+	}
 	m := matcher.New(setup.points, matcher.Options{MainScript: mainScript})
-	sess, err := loader.NewSession(e1, loader.SessionOptions{Matcher: m, Sink: run.pipe, Log: log.WithField(logging.ComponentKey, "hpdiag.ebpf")})
+	sess, err := loader.NewSession(e1, loader.SessionOptions{
+		Matcher:  m,
+		Sink:     run.pipe,
+		Log:      log.WithField(logging.ComponentKey, "hpdiag.ebpf"),
+		Requests: e0,
+		// Without points E1 only follows the processes for E0.
+		NoCalls: len(setup.points) == 0,
+	})
+	if err != nil {
+		if e0 != nil {
+			e0.Close()
+		}
+		e1.Close()
+		return nil, err
+	}
 	if err != nil {
 		run.finish()
 		e1.Close()
 		return nil, err
 	}
-	r := &ebpfRun{e1: e1, sess: sess, run: run, errc: make(chan error, 1)}
+	r := &ebpfRun{e1: e1, e0: e0, sess: sess, run: run, errc: make(chan error, 1)}
 	go func() { r.errc <- sess.Run(ctx) }()
 	return r, nil
 }
@@ -71,6 +95,9 @@ func (r *ebpfRun) stop(log logrus.FieldLogger) (*pipeline.Report, loader.Stats) 
 	stats := r.sess.Stop(5 * time.Second)
 	if err := <-r.errc; err != nil && !errors.Is(err, context.Canceled) {
 		log.Warn(err)
+	}
+	if r.e0 != nil {
+		r.e0.Close()
 	}
 	r.e1.Close()
 	return r.run.finish(), stats
@@ -222,6 +249,7 @@ func explainEBPFStats(stats loader.Stats, log logrus.FieldLogger) {
 		log.Warnf("%d calls could not be attributed to a code object (counted in dropped_events)", stats.HeldDropped+stats.Unresolved)
 	}
 	log.Debugf("eBPF engine: %d processes, %d code objects, %d calls; eval_frame hooks: %d written, %d restored", stats.Processes, stats.Codes, stats.Events, stats.Hooks, stats.HooksRestore)
+	log.Debugf("request layer: %d inbound requests, %d outbound calls, %d SQL statements, %d requests linked to a traced caller", stats.Requests, stats.Outbound, stats.Statements, stats.Links)
 }
 
 // descendants lists the running descendants of pid.

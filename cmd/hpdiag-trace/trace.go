@@ -36,10 +36,12 @@ type traceFlags struct {
 	duration time.Duration
 	noFollow bool
 	probes   string
-	quiet    bool
-	verbose  bool
-	exitWait time.Duration
-	live     time.Duration
+	// noRequests turns engine E0 (the request layer) off.
+	noRequests bool
+	quiet      bool
+	verbose    bool
+	exitWait   time.Duration
+	live       time.Duration
 }
 
 func (t *traceFlags) register(fs *flag.FlagSet) {
@@ -53,6 +55,7 @@ func (t *traceFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&t.duration, "duration", 0, "with --pid: detach after this `duration` (such as 30s); 0 means until SIGINT or SIGTERM")
 	fs.StringVar(&t.probes, "ebpf-probes", "auto", "eBPF engine: how calls are seen: `kind` session (Linux 6.13+: only matched calls pay for their return), pair (uprobe and uretprobe), usdt (the interpreter's python:function__entry/return probes, engine E1u) or auto (session where the kernel has it)")
 	fs.BoolVar(&t.noFollow, "no-follow-forks", false, "eBPF engine: probe only the traced processes themselves, not every process running the same interpreter file; forked children are then not traced")
+	fs.BoolVar(&t.noRequests, "no-requests", false, "eBPF engine: leave out the request layer (E0: HTTP requests, outbound calls and SQL seen at the system calls and native libraries); with it, -p is optional")
 	for _, name := range []string{"q", "quiet"} {
 		fs.BoolVar(&t.quiet, name, false, "no summary on stderr when tracing ends")
 	}
@@ -80,7 +83,7 @@ func runTrace(ctx context.Context, args []string, env *environment) int {
 		level = logrus.DebugLevel
 	}
 	log := newLogger(env.stderr, level)
-	setup, err := loadSetup(tf.configFlags, env, log, true)
+	setup, err := loadSetup(tf.configFlags, env, log, !requestsOnly(&tf))
 	if err != nil {
 		env.errorf("%s", err)
 		return exitUsage
@@ -177,8 +180,8 @@ func checkTraceRequest(tf *traceFlags, cmd []string, env *environment) (int, boo
 			env.errorf("--pid %d: %s", tf.pid, err)
 			return exitNoTrace, false
 		}
-		if tf.point == "" {
-			env.errorf("no points file: give -p FILE naming the methods to measure (see docs/configuration.md)")
+		if tf.point == "" && tf.noRequests {
+			env.errorf("no points file and --no-requests: nothing to trace; give -p FILE naming the methods to measure (see docs/configuration.md)")
 			return exitUsage, false
 		}
 		return exitOK, true
@@ -205,11 +208,18 @@ func checkTraceRequest(tf *traceFlags, cmd []string, env *environment) (int, boo
 		env.errorf("nothing to trace: give the command after --, e.g. hpdiag-trace -p app.point -- python3 app.py")
 		return exitUsage, false
 	}
-	if tf.point == "" {
-		env.errorf("no points file: give -p FILE naming the methods to measure (see docs/configuration.md)")
+	if tf.point == "" && !requestsOnly(tf) {
+		env.errorf("no points file: give -p FILE naming the methods to measure (see docs/configuration.md), or --mode ebpf to trace the requests only")
 		return exitUsage, false
 	}
 	return exitOK, true
+}
+
+// requestsOnly tells whether a run without points is allowed: the eBPF
+// engine with its request layer (E0) traces requests, SQL and outbound
+// calls without any point.
+func requestsOnly(tf *traceFlags) bool {
+	return tf.point == "" && !tf.noRequests && (tf.mode == "ebpf" || tf.pid != 0)
 }
 
 // pathIgnoringFlag returns the interpreter option of a python command line
