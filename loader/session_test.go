@@ -54,7 +54,7 @@ func requireBPF(t *testing.T) *E1 {
 	return e1
 }
 
-func record(t *testing.T, v any) []byte {
+func encodeRecord(t *testing.T, v any) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := binary.Write(&b, binary.LittleEndian, v); err != nil {
@@ -71,11 +71,11 @@ func codeRecord(t *testing.T, tgid, tid uint32, code uint64, name, file string) 
 	ev.FileLen = uint32(copy(ev.File[:], file))
 	ev.Firstlineno = 1
 	ev.CoFlags = 0x2 // CO_NEWLOCALS: a function, not a body
-	return record(t, &ev)
+	return encodeRecord(t, &ev)
 }
 
 func callRecord(t *testing.T, typ, flags uint8, tgid, tid uint32, method uint32, code, ts uint64) []byte {
-	return record(t, &bpf.E1EvCall{H: bpf.E1EvHdr{Type: typ, Flags: flags, Tgid: tgid, Tid: tid, Method: method, Code: code, Ts: ts}})
+	return encodeRecord(t, &bpf.E1EvCall{H: bpf.E1EvHdr{Type: typ, Flags: flags, Tgid: tgid, Tid: tid, Method: method, Code: code, Ts: ts}})
 }
 
 // TestPendingCallsKeepThreadOrder: a call of code whose verdict is not known

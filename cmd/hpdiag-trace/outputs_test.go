@@ -33,16 +33,6 @@ func flaskPython(t *testing.T) string {
 	return py
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 // eventually polls cond until it holds, failing after a generous deadline
 // (a bound on a hang, not a timing assertion).
 func eventually(t *testing.T, what string, cond func() bool) {
