@@ -192,7 +192,7 @@ type E0Proc struct {
 	UsdtEntryPc uint64
 	Bias        uint64
 	State       uint32
-	Id          uint32
+	Stops       uint32
 }
 
 // Names of all BPF objects in the ELF.

@@ -338,6 +338,7 @@ static __always_inline void request_hook(struct pt_regs *ctx, struct proc *p, __
 	 * calls from Python to Python made before would stay invisible. */
 	if (!flags && (p->state & PROC_STOP_FOR_HOOK) && !bpf_send_signal(SIGSTOP_NR)) {
 		p->state |= PROC_STOPPED;
+		p->stops++;
 		flags |= F_STOPPED;
 	}
 	fill_hdr(&e->h, EV_HOOK, id, 0);
@@ -694,7 +695,7 @@ int usdt_return(struct pt_regs *ctx)
 	return 0;
 }
 
-static __always_inline void emit_proc(__u8 type, __u32 tgid, __u32 child)
+static __always_inline void emit_proc(__u8 type, __u32 tgid, __u32 child, __u8 flags)
 {
 	struct ev_proc *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -702,6 +703,7 @@ static __always_inline void emit_proc(__u8 type, __u32 tgid, __u32 child)
 		return;
 	}
 	fill_hdr(&e->h, type, (__u64)tgid << 32 | tgid, 0);
+	e->h.flags = flags;
 	e->child = child;
 	e->pad = 0;
 	e->value = 0;
@@ -722,14 +724,17 @@ int on_fork(struct bpf_raw_tracepoint_args *ctx)
 	struct proc *p = bpf_map_lookup_elem(&procs, &ptgid);
 	if (!p)
 		return 0;
-	if (bpf_map_update_elem(&procs, &ctgid, p, BPF_ANY))
+	/* Only the launched process itself is ever stopped: its parent is the
+	 * tracer, which knows; a child's parent is the app's, which would not. */
+	struct proc c = *p;
+	c.state &= ~(PROC_STOP_AT_EXEC | PROC_STOP_FOR_HOOK | PROC_STOPPED);
+	c.stops = 0;
+	if (bpf_map_update_elem(&procs, &ctgid, &c, BPF_ANY))
 		return 0;
-	emit_proc(EV_FORK, ptgid, ctgid);
+	emit_proc(EV_FORK, ptgid, ctgid, 0);
 	return 0;
 }
 
-/* After exec the process runs another program: nothing is known of it
- * until user space has looked (it may not be Python at all). */
 SEC("raw_tracepoint/sched_process_exec")
 int on_exec(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -743,8 +748,16 @@ int on_exec(struct bpf_raw_tracepoint_args *ctx)
 		p->state &= ~PROC_EXEC_NEXT;
 		return 0;
 	}
-	p->state = 0;
-	emit_proc(EV_EXEC, tgid, 0);
+	/* The launched process executing another program (a wrapper script, a
+	 * pyenv shim, env): it waits until user space has looked at it, so
+	 * that an interpreter is traced from its first instruction. */
+	p->state &= PROC_STOP_AT_EXEC;
+	__u8 flags = 0;
+	if ((p->state & PROC_STOP_AT_EXEC) && !bpf_send_signal(SIGSTOP_NR)) {
+		p->stops++;
+		flags = F_STOPPED;
+	}
+	emit_proc(EV_EXEC, tgid, 0, flags);
 	return 0;
 }
 
@@ -761,6 +774,6 @@ int on_exit(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	if (bpf_map_delete_elem(&procs, &tgid))
 		return 0;
-	emit_proc(EV_GONE, tgid, 0);
+	emit_proc(EV_GONE, tgid, 0, 0);
 	return 0;
 }

@@ -24,6 +24,7 @@
 #define PROC_EXEC_NEXT 16    /* configured for the program it is about to execute */
 #define PROC_STOP_FOR_HOOK 32 /* stop the process until user space has written the hook */
 #define PROC_STOPPED 64      /* it was stopped for that (SIGSTOP) */
+#define PROC_STOP_AT_EXEC 128 /* stop it at each exec until user space has looked at the program */
 
 /* verdict.state */
 #define V_PENDING 1
@@ -145,7 +146,7 @@ struct proc {
 	__u64 usdt_entry_pc;    /* link-time address of function__entry, for the bias */
 	__u64 bias;
 	__u32 state;
-	__u32 id;               /* the loader's interpreter id, kept across forks */
+	__u32 stops;            /* SIGSTOPs the programs sent the process (see OwnStop) */
 };
 
 struct vkey {

@@ -140,7 +140,7 @@ type E1Proc struct {
 	UsdtEntryPc uint64
 	Bias        uint64
 	State       uint32
-	Id          uint32
+	Stops       uint32
 }
 
 type E1Symbols struct {

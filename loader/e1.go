@@ -220,35 +220,43 @@ func (e *E1) uprobes(t *target, pid int) (link.Link, link.Link, error) {
 	return entry, ret, nil
 }
 
-// configure tells the programs to trace pid as an interpreter of t. With
-// a known bias (a running process) the programs need not learn it. With
-// execNext the configuration is for the program pid is about to execute
-// (a gated launch), and survives that one exec; on 3.11+ the process then
-// stops at its first evaluated frame until the eval_frame hook is in.
-func (e *E1) configure(pid int, t *target, bias uint64, biasKnown, execNext bool) error {
+// configure tells the programs to trace pid as an interpreter of t, with
+// the state bits given: procBias (bias is known: a running process),
+// procExecNext (the configuration is for the program pid is about to
+// execute, a gated launch), procStopForHook (stop it at its first frame
+// until the eval_frame hook is in, 3.11+ only), procStopAtExec (stop it at
+// each later exec until user space has looked).
+func (e *E1) configure(pid int, t *target, bias uint64, state uint32) error {
 	p := t.proc
-	p.State = procPython
-	if execNext {
-		p.State |= procExecNext
-		if p.L.Flags&layoutHook != 0 {
-			p.State |= procStopForHook
-		}
+	p.State = procPython | state
+	if p.L.Flags&layoutHook == 0 {
+		p.State &^= procStopForHook
 	}
-	if biasKnown {
+	if state&procBias != 0 {
 		p.Bias = bias
-		p.State |= procBias
 	}
-	key := uint32(pid)
-	if err := e.objs.Procs.Put(key, &p); err != nil {
+	p.Stops = e.stops(pid)
+	if err := e.objs.Procs.Put(uint32(pid), &p); err != nil {
 		return fmt.Errorf("eBPF engine: configuring pid %d: %w", pid, err)
 	}
 	return nil
 }
 
+// stops returns how many times the programs stopped pid: a new
+// configuration keeps the count, which the launcher's OwnStop goes by.
+func (e *E1) stops(pid int) uint32 {
+	old, err := e.proc(uint32(pid))
+	if err != nil {
+		return 0
+	}
+	return old.Stops
+}
+
 // follow makes the programs follow pid's children without tracing pid
-// itself: it is not (or not yet) a Python interpreter.
-func (e *E1) follow(pid int) error {
-	var p bpf.E1Proc
+// itself: it is not (or not yet) a Python interpreter. state may hold
+// procExecNext and procStopAtExec, as for configure.
+func (e *E1) follow(pid int, state uint32) error {
+	p := bpf.E1Proc{State: state, Stops: e.stops(pid)}
 	if err := e.objs.Procs.Put(uint32(pid), &p); err != nil {
 		return fmt.Errorf("eBPF engine: following pid %d: %w", pid, err)
 	}

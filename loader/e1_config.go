@@ -22,6 +22,7 @@ const (
 	procExecNext    = 16
 	procStopForHook = 32
 	procStopped     = 64
+	procStopAtExec  = 128
 )
 
 // target is what the engine knows of one interpreter binary: its file, its

@@ -150,21 +150,22 @@ func (s *Session) restoreHooks() {
 	}
 }
 
-// OwnStop reports whether the stop of pid that a wait just reported was the
-// engine's own (the SIGSTOP of a gated launch waiting for its hook), once:
-// a later stop is the user's. The launcher then neither stops itself nor
-// the app; the engine continues it.
+// OwnStop reports whether a stop of pid that a wait just reported is the
+// engine's own: a SIGSTOP of the launched process at an exec or at its
+// first frame, until user space has looked. The programs count the stops
+// they send; each is owned once. The launcher then neither stops itself
+// nor the app: the engine continues it.
 func (s *Session) OwnStop(pid int) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := s.procs[uint32(pid)]
-	if p == nil || p.stopSeen {
+	if p == nil {
 		return false
 	}
 	conf, err := s.e1.proc(uint32(pid))
-	if err != nil || conf.State&procStopped == 0 {
+	if err != nil || conf.Stops <= p.stopsSeen {
 		return false
 	}
-	p.stopSeen = true
+	p.stopsSeen++
 	return true
 }

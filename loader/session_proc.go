@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"syscall"
 
 	"github.com/hpdiag/hpdiag-trace/bpf"
 	"github.com/hpdiag/hpdiag-trace/pipeline"
@@ -20,9 +21,9 @@ type traced struct {
 	// evalAddr is &_PyEval_EvalFrameDefault in the process: what the hook
 	// holds.
 	evalAddr uint64
-	// stopSeen is set once the launcher has been told of the engine's own
-	// stop of the process (OwnStop).
-	stopSeen bool
+	// stopsSeen counts the engine's own stops of the process the launcher
+	// has been told of (OwnStop).
+	stopsSeen uint32
 	src      *sourceIndex
 }
 
@@ -139,9 +140,11 @@ func (p *traced) sourceQualname(file string, line int, name string) string {
 func (s *Session) Trace(pid int, interp *Interpreter) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// The launched process is ours to stop: its parent is the tracer.
+	const launched = procExecNext | procStopAtExec
 	if interp == nil {
 		s.procs[uint32(pid)] = &traced{pid: pid, codes: map[uint64]*codeState{}}
-		return s.e1.follow(pid)
+		return s.e1.follow(pid, launched)
 	}
 	t, err := s.newTarget(interp)
 	if err != nil {
@@ -150,7 +153,7 @@ func (s *Session) Trace(pid int, interp *Interpreter) error {
 	if err := s.attachCalls(t, pid); err != nil {
 		return err
 	}
-	if err := s.e1.configure(pid, t, 0, false, true); err != nil {
+	if err := s.e1.configure(pid, t, 0, launched|procStopForHook); err != nil {
 		return err
 	}
 	s.procs[uint32(pid)] = newTraced(pid, t)
@@ -192,7 +195,7 @@ func (s *Session) Attach(pid int, interp *Interpreter) error {
 			return err
 		}
 	}
-	if err := s.e1.configure(pid, t, interp.Bias, true, false); err != nil {
+	if err := s.e1.configure(pid, t, interp.Bias, procBias); err != nil {
 		return err
 	}
 	if len(p.hooked) > 0 {
@@ -256,16 +259,28 @@ func (s *Session) execed(h hdr) {
 	if p == nil {
 		return
 	}
+	if h.flags&flagStopped != 0 {
+		// Whatever it runs now, the process goes on once looked at.
+		defer syscall.Kill(int(h.tgid), syscall.SIGCONT)
+	}
+	var keep uint32 // the launched process stays ours to stop
+	if conf, err := s.e1.proc(h.tgid); err == nil {
+		keep = conf.State & procStopAtExec
+	}
 	p.close()
 	pid := int(h.tgid)
-	next := &traced{pid: pid, codes: map[uint64]*codeState{}}
+	next := &traced{pid: pid, codes: map[uint64]*codeState{}, stopsSeen: p.stopsSeen}
 	s.procs[h.tgid] = next
-	exe, _ := ProcessExe(pid)
+	exe, err := ProcessExe(pid)
+	if err != nil {
+		return // gone already: a short-lived program (a shell's helper)
+	}
 	interp, err := FindForExec(pid)
 	if err != nil {
-		if !errors.Is(err, ErrNotPython) {
+		if !errors.Is(err, ErrNotPython) && !processGone(pid) {
 			s.warnf("pid %d runs %s, which cannot be traced: %v", pid, exe, err)
 		}
+		_ = s.e1.follow(pid, keep)
 		return
 	}
 	t, err := s.newTarget(interp)
@@ -273,13 +288,19 @@ func (s *Session) execed(h hdr) {
 		err = s.attachCalls(t, pid)
 	}
 	if err == nil {
-		err = s.e1.configure(pid, t, 0, false, false)
+		stop := uint32(0)
+		if keep != 0 {
+			stop = procStopForHook
+		}
+		err = s.e1.configure(pid, t, 0, keep|stop)
 	}
 	if err != nil {
 		s.warnf("pid %d runs %s, which cannot be traced: %v", pid, exe, err)
+		_ = s.e1.follow(pid, keep)
 		return
 	}
 	np := newTraced(pid, t)
+	np.stopsSeen = next.stopsSeen
 	s.procs[h.tgid] = np
 	s.stats.Processes++
 	s.setProcess(pid, interp)
@@ -318,4 +339,10 @@ func (s *Session) attachCalls(t *target, pid int) error {
 		return nil
 	}
 	return s.e1.attach(t, pid)
+}
+
+// processGone reports whether pid has exited.
+func processGone(pid int) bool {
+	_, err := ReadProcStat(pid)
+	return err != nil
 }

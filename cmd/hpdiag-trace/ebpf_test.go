@@ -628,3 +628,26 @@ func TestExecFromThread(t *testing.T) {
 		})
 	}
 }
+
+// TestWrapperExec: a launched wrapper (a shell script, a pyenv shim) that
+// runs helpers and then executes Python is followed through each exec;
+// the interpreter is traced from its first instruction, exactly.
+func TestWrapperExec(t *testing.T) {
+	requireEBPF(t)
+	shop, points := shopFiles(t)
+	wrapper, _ := filepath.Abs("testdata/ebpf/wrapper.sh")
+	for _, py := range interpreters(t) {
+		py := py
+		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
+			dir := t.TempDir()
+			r := runTracer(t, dir, "--mode", "ebpf", "-p", points, "--report", "r.json", "--", wrapper, py, shop, "6")
+			if r.code != 0 {
+				t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+			}
+			checkMethods(t, readReport(t, filepath.Join(dir, "r.json")), shopWant(1))
+			if t.Failed() {
+				t.Logf("stderr:\n%s", r.stderr)
+			}
+		})
+	}
+}
