@@ -24,7 +24,7 @@ type traced struct {
 	// stopsSeen counts the engine's own stops of the process the launcher
 	// has been told of (OwnStop).
 	stopsSeen uint32
-	src      *sourceIndex
+	src       *sourceIndex
 }
 
 // memory opens the process's memory on first use.
