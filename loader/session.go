@@ -16,22 +16,10 @@ import (
 	"github.com/hpdiag/hpdiag-trace/pipeline"
 )
 
-// Sink receives what the engine sees. *pipeline.Pipeline is one.
-type Sink interface {
-	// NewBatch returns an empty batch to fill and Submit.
-	NewBatch() []pipeline.Event
-	// Submit hands a batch over; the caller does not touch it afterwards.
-	Submit([]pipeline.Event)
-	// AddDropped counts events the engine lost.
-	AddDropped(n uint64)
-	// SetProcess records a traced process.
-	SetProcess(pid int32, info pipeline.ProcessInfo)
-}
-
 // SessionOptions configure a Session.
 type SessionOptions struct {
 	Matcher *matcher.Matcher // required: the verdicts
-	Sink    Sink             // required: where events go
+	Sink    pipeline.Sink    // required: where events go
 	Log     logrus.FieldLogger
 	// FlushInterval bounds how long an event waits in a partly filled batch
 	// (0: 50ms).
@@ -132,17 +120,44 @@ func (s *Session) Run(ctx context.Context) error {
 	var rec ringbuf.Record
 	draining := false
 	lastScan := time.Now()
-	idle := false
-	for n := 0; ; n++ {
-		// Checked every few thousand records, and whenever the buffer was
-		// found empty, so the clock is not read per event.
-		if (idle || n%4096 == 0) && time.Since(lastScan) > rescanInterval {
+	// The deadline is set again only when it has passed: a reader whose
+	// deadline is past still returns what the buffer holds, then says so,
+	// which is when a partial batch is flushed. The clock, the channels and
+	// the rescan are looked at then, or every few thousand records, never
+	// per event.
+	rd.SetDeadline(time.Now().Add(s.opts.FlushInterval))
+	for n := 1; ; n++ {
+		err := rd.ReadInto(&rec)
+		if err == nil {
 			s.mu.Lock()
-			s.rescan()
+			s.handle(rec.RawSample)
 			s.mu.Unlock()
-			lastScan = time.Now()
+			if n%4096 != 0 {
+				continue
+			}
 		}
-		idle = false
+		switch {
+		case err == nil, errors.Is(err, os.ErrDeadlineExceeded):
+			if err != nil {
+				s.flush()
+				if draining {
+					return nil
+				}
+				rd.SetDeadline(time.Now().Add(s.opts.FlushInterval))
+			}
+			if time.Since(lastScan) > rescanInterval {
+				s.mu.Lock()
+				s.rescan()
+				s.mu.Unlock()
+				lastScan = time.Now()
+			}
+		case errors.Is(err, ringbuf.ErrClosed):
+			s.flush()
+			return nil
+		default:
+			s.flush()
+			return fmt.Errorf("eBPF engine: reading the ring buffer: %w", err)
+		}
 		select {
 		case <-ctx.Done():
 			s.flush()
@@ -150,26 +165,6 @@ func (s *Session) Run(ctx context.Context) error {
 		case <-s.stopping:
 			draining = true
 		default:
-		}
-		rd.SetDeadline(time.Now().Add(s.opts.FlushInterval))
-		err := rd.ReadInto(&rec)
-		switch {
-		case err == nil:
-			s.mu.Lock()
-			s.handle(rec.RawSample)
-			s.mu.Unlock()
-		case errors.Is(err, os.ErrDeadlineExceeded):
-			s.flush()
-			if draining {
-				return nil
-			}
-			idle = true
-		case errors.Is(err, ringbuf.ErrClosed):
-			s.flush()
-			return nil
-		default:
-			s.flush()
-			return fmt.Errorf("eBPF engine: reading the ring buffer: %w", err)
 		}
 	}
 }
@@ -273,9 +268,11 @@ func (s *Session) handle(b []byte) {
 // call reports one Enter or Exit, or holds it (with every later event of its
 // thread) until its code object's verdict is known.
 func (s *Session) call(h hdr, b []byte) {
-	if q := s.held[h.tid]; q != nil {
-		s.hold(q, h, b)
-		return
+	if len(s.held) > 0 {
+		if q := s.held[h.tid]; q != nil {
+			s.hold(q, h, b)
+			return
+		}
 	}
 	cs := s.codeOf(h)
 	if cs == nil {

@@ -54,3 +54,15 @@ type Event struct {
 	// of taking the latency of the open call.
 	Duration int64
 }
+
+// Sink is what an engine needs of the pipeline it feeds. *Pipeline is one.
+type Sink interface {
+	// NewBatch returns an empty batch to fill and Submit.
+	NewBatch() []Event
+	// Submit hands a batch over; the caller does not touch it afterwards.
+	Submit([]Event)
+	// AddDropped counts events the engine had to drop.
+	AddDropped(n uint64)
+	// SetProcess records a traced process.
+	SetProcess(pid int32, info ProcessInfo)
+}

@@ -20,17 +20,8 @@ import (
 	"github.com/hpdiag/hpdiag-trace/pipeline"
 )
 
-// Sink receives what the shims report. *pipeline.Pipeline is one.
-type Sink interface {
-	// NewBatch returns an empty batch to fill and Submit.
-	NewBatch() []pipeline.Event
-	// Submit hands a batch over; the caller does not touch it afterwards.
-	Submit([]pipeline.Event)
-	// AddDropped counts events a shim had to drop (its queue was full).
-	AddDropped(n uint64)
-	// SetProcess records a traced process.
-	SetProcess(pid int32, info pipeline.ProcessInfo)
-}
+// Sink receives what the shims report: the pipeline's engine-facing side.
+type Sink = pipeline.Sink
 
 // Defaults of Options.
 const (

@@ -36,12 +36,9 @@ func requireEBPF(t *testing.T) {
 // counts and exceptions on every interpreter installed here.
 func TestShopUnderEBPF(t *testing.T) {
 	requireEBPF(t)
-	for _, py := range interpreters(t) {
-		py := py
-		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
-			checkShop(t, "ebpf", py)
-		})
-	}
+	eachInterpreter(t, func(t *testing.T, py string) {
+		checkShop(t, "ebpf", py)
+	})
 }
 
 // TestForkedChildrenUnderEBPF: the children an app forks are traced from
@@ -50,29 +47,20 @@ func TestForkedChildrenUnderEBPF(t *testing.T) {
 	requireEBPF(t)
 	shop, points := shopFiles(t)
 	fork, _ := filepath.Abs("testdata/ebpf/forkshop.py")
-	for _, py := range interpreters(t) {
-		py := py
-		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
-			dir := t.TempDir()
-			r := runTracer(t, dir, "--mode", "ebpf", "-p", points, "--report", "r.json", "--", py, fork, filepath.Dir(shop))
-			if r.code != 0 {
-				t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	eachInterpreter(t, func(t *testing.T, py string) {
+		dir := t.TempDir()
+		traceEBPF(t, dir, "-p", points, "--report", "r.json", "--", py, fork, filepath.Dir(shop))
+		rep := readReport(t, filepath.Join(dir, "r.json"))
+		checkMethods(t, rep, shopWant(3))
+		if len(rep.Probe.PIDs) != 3 {
+			t.Errorf("pids = %v, want the parent and its 2 children", rep.Probe.PIDs)
+		}
+		for _, sr := range rep.ServerRequests {
+			if len(sr.PIDs) != 3 {
+				t.Errorf("server request %s: pids %v, want 3", sr.Name, sr.PIDs)
 			}
-			rep := readReport(t, filepath.Join(dir, "r.json"))
-			checkMethods(t, rep, shopWant(3))
-			if t.Failed() {
-				t.Logf("stderr:\n%s", r.stderr)
-			}
-			if len(rep.Probe.PIDs) != 3 {
-				t.Errorf("pids = %v, want the parent and its 2 children", rep.Probe.PIDs)
-			}
-			for _, sr := range rep.ServerRequests {
-				if len(sr.PIDs) != 3 {
-					t.Errorf("server request %s: pids %v, want 3", sr.Name, sr.PIDs)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 // roundsApp is a running app (testdata/ebpf/rounds.py) that does work
@@ -139,46 +127,43 @@ func roundsWant(n int) map[string][2]int {
 func TestAttachToRunningProcess(t *testing.T) {
 	requireEBPF(t)
 	_, points := shopFiles(t)
-	for _, py := range interpreters(t) {
-		py := py
-		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
-			app := startRounds(t, py)
-			before := app.run(t, 12)
-			untraced := evalFrameHook(t, app.cmd.Process.Pid)
-			dir := t.TempDir()
-			tracer := exec.Command(tracerBin, "--pid", fmt.Sprint(app.cmd.Process.Pid), "--duration", "3s",
-				"-p", points, "--report", filepath.Join(dir, "r.json"))
-			var stderr bytes.Buffer
-			errPipe, _ := tracer.StderrPipe()
-			if err := tracer.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer tracer.Process.Kill()
-			attached := bufio.NewScanner(io.TeeReader(errPipe, &stderr))
-			for attached.Scan() && !strings.Contains(attached.Text(), "attached to pid") {
-			}
-			go io.Copy(&stderr, errPipe)
-			hookedAt := evalFrameHook(t, app.cmd.Process.Pid)
-			during := app.run(t, 12)
-			if err := tracer.Wait(); err != nil {
-				t.Fatalf("tracer: %v\n%s", err, stderr.String())
-			}
-			after := app.run(t, 12)
-			t.Logf("12 baskets: %v before, %v traced, %v after detach", before, during, after)
-			checkMethods(t, readReport(t, filepath.Join(dir, "r.json")), roundsWant(12))
-			if v := evalFrameHook(t, app.cmd.Process.Pid); v != untraced {
-				t.Errorf("eval_frame = %#x after detach, want %#x as before (hook left behind)", v, untraced)
-			}
-			if hasHook(py) && (untraced != 0 || hookedAt == 0) {
-				t.Errorf("eval_frame: %#x before attaching, %#x while attached; want NULL, then set", untraced, hookedAt)
-			}
-			checkNoBreakpoint(t, app.cmd.Process.Pid)
-			fmt.Fprintln(app.in, "exit")
-			if err := app.cmd.Wait(); err != nil {
-				t.Errorf("the app did not exit 0 after detach: %v", err)
-			}
-		})
-	}
+	eachInterpreter(t, func(t *testing.T, py string) {
+		app := startRounds(t, py)
+		before := app.run(t, 12)
+		untraced := evalFrameHook(t, app.cmd.Process.Pid)
+		dir := t.TempDir()
+		tracer := exec.Command(tracerBin, "--pid", fmt.Sprint(app.cmd.Process.Pid), "--duration", "3s",
+			"-p", points, "--report", filepath.Join(dir, "r.json"))
+		var stderr bytes.Buffer
+		errPipe, _ := tracer.StderrPipe()
+		if err := tracer.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer tracer.Process.Kill()
+		attached := bufio.NewScanner(io.TeeReader(errPipe, &stderr))
+		for attached.Scan() && !strings.Contains(attached.Text(), "attached to pid") {
+		}
+		go io.Copy(&stderr, errPipe)
+		hookedAt := evalFrameHook(t, app.cmd.Process.Pid)
+		during := app.run(t, 12)
+		if err := tracer.Wait(); err != nil {
+			t.Fatalf("tracer: %v\n%s", err, stderr.String())
+		}
+		after := app.run(t, 12)
+		t.Logf("12 baskets: %v before, %v traced, %v after detach", before, during, after)
+		checkMethods(t, readReport(t, filepath.Join(dir, "r.json")), roundsWant(12))
+		if v := evalFrameHook(t, app.cmd.Process.Pid); v != untraced {
+			t.Errorf("eval_frame = %#x after detach, want %#x as before (hook left behind)", v, untraced)
+		}
+		if hasHook(py) && (untraced != 0 || hookedAt == 0) {
+			t.Errorf("eval_frame: %#x before attaching, %#x while attached; want NULL, then set", untraced, hookedAt)
+		}
+		checkNoBreakpoint(t, app.cmd.Process.Pid)
+		fmt.Fprintln(app.in, "exit")
+		if err := app.cmd.Wait(); err != nil {
+			t.Errorf("the app did not exit 0 after detach: %v", err)
+		}
+	})
 }
 
 // TestTracerKilled: a tracer killed with SIGKILL leaves the app running,
@@ -375,20 +360,11 @@ func TestEBPFNamesAndActivations(t *testing.T) {
 	}
 	app, _ := filepath.Abs("testdata/ebpf/agree.py")
 	points, _ := filepath.Abs("testdata/ebpf/agree.point")
-	for _, py := range interpreters(t) {
-		py := py
-		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
-			dir := t.TempDir()
-			r := runTracer(t, dir, "--mode", "ebpf", "-p", points, "--report", "r.json", "--", py, app)
-			if r.code != 0 {
-				t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
-			}
-			checkMethods(t, readReport(t, filepath.Join(dir, "r.json")), want)
-			if t.Failed() {
-				t.Logf("stderr:\n%s", r.stderr)
-			}
-		})
-	}
+	eachInterpreter(t, func(t *testing.T, py string) {
+		dir := t.TempDir()
+		traceEBPF(t, dir, "-p", points, "--report", "r.json", "--", py, app)
+		checkMethods(t, readReport(t, filepath.Join(dir, "r.json")), want)
+	})
 }
 
 // TestUSDTEngine: engine E1u (--ebpf-probes usdt) times calls through the
@@ -513,36 +489,30 @@ func TestEBPFArguments(t *testing.T) {
 	want := []string{"hello", "é€😀", "12345678901234567890", "-7", "0", "2.5", "1e+16", "True", "None", "Thing, 2, x",
 		"What args:name gives for a function.", "args"}
 	dir, _ := filepath.Abs("testdata/ebpf")
-	for _, py := range interpreters(t) {
-		py := py
-		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
-			report := filepath.Join(t.TempDir(), "r.json")
-			r := runTracer(t, dir, "--mode", "ebpf", "-d", ".", "-p", "args.point", "--report", report, "--", py, "args.py")
-			if r.code != 0 {
-				t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
-			}
-			var rep struct {
-				Instances []struct {
-					Tree struct {
-						Children []struct {
-							Arg string `json:"arg"`
-						} `json:"children"`
-					} `json:"tree"`
-				} `json:"instances"`
-			}
-			data, _ := os.ReadFile(report)
-			if err := json.Unmarshal(data, &rep); err != nil || len(rep.Instances) != 1 {
-				t.Fatalf("report: %v, %d instances\n%s", err, len(rep.Instances), data)
-			}
-			var got []string
-			for _, c := range rep.Instances[0].Tree.Children {
-				got = append(got, c.Arg)
-			}
-			if strings.Join(got, "|") != strings.Join(want, "|") {
-				t.Errorf("captured %q\nwant     %q\nstderr:\n%s", got, want, r.stderr)
-			}
-		})
-	}
+	eachInterpreter(t, func(t *testing.T, py string) {
+		report := filepath.Join(t.TempDir(), "r.json")
+		r := traceEBPF(t, dir, "-d", ".", "-p", "args.point", "--report", report, "--", py, "args.py")
+		var rep struct {
+			Instances []struct {
+				Tree struct {
+					Children []struct {
+						Arg string `json:"arg"`
+					} `json:"children"`
+				} `json:"tree"`
+			} `json:"instances"`
+		}
+		data, _ := os.ReadFile(report)
+		if err := json.Unmarshal(data, &rep); err != nil || len(rep.Instances) != 1 {
+			t.Fatalf("report: %v, %d instances\n%s", err, len(rep.Instances), data)
+		}
+		var got []string
+		for _, c := range rep.Instances[0].Tree.Children {
+			got = append(got, c.Arg)
+		}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("captured %q\nwant     %q\nstderr:\n%s", got, want, r.stderr)
+		}
+	})
 }
 
 // TestCodeAddressReuse: code objects freed and created again, at the same
@@ -550,20 +520,14 @@ func TestEBPFArguments(t *testing.T) {
 func TestCodeAddressReuse(t *testing.T) {
 	requireEBPF(t)
 	dir, _ := filepath.Abs("testdata/ebpf")
-	for _, py := range interpreters(t) {
-		py := py
-		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
-			report := filepath.Join(t.TempDir(), "r.json")
-			r := runTracer(t, dir, "--mode", "ebpf", "-p", "reuse.point", "--report", report, "--", py, "reuse.py")
-			if r.code != 0 {
-				t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
-			}
-			rep := readReport(t, report)
-			if len(rep.Methods) != 1 || rep.Methods[0].Method != "f0" || rep.Methods[0].Count != 100 {
-				t.Errorf("methods %+v, want f0 100 times and nothing else", rep.Methods)
-			}
-		})
-	}
+	eachInterpreter(t, func(t *testing.T, py string) {
+		report := filepath.Join(t.TempDir(), "r.json")
+		traceEBPF(t, dir, "-p", "reuse.point", "--report", report, "--", py, "reuse.py")
+		rep := readReport(t, report)
+		if len(rep.Methods) != 1 || rep.Methods[0].Method != "f0" || rep.Methods[0].Count != 100 {
+			t.Errorf("methods %+v, want f0 100 times and nothing else", rep.Methods)
+		}
+	})
 }
 
 // TestForeignHookRefused: --pid refuses a process whose interpreter
@@ -613,20 +577,14 @@ func TestForeignHookRefused(t *testing.T) {
 func TestExecFromThread(t *testing.T) {
 	requireEBPF(t)
 	dir, _ := filepath.Abs("testdata/ebpf")
-	for _, py := range interpreters(t) {
-		py := py
-		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
-			report := filepath.Join(t.TempDir(), "r.json")
-			r := runTracer(t, dir, "--mode", "ebpf", "-p", "execthread.point", "--report", report, "--", py, "execthread.py")
-			if r.code != 0 || r.stdout != "done\n" {
-				t.Fatalf("exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
-			}
-			checkMethods(t, readReport(t, report), map[string][2]int{"execthread2.work": {10, 0}})
-			if t.Failed() {
-				t.Logf("stderr:\n%s", r.stderr)
-			}
-		})
-	}
+	eachInterpreter(t, func(t *testing.T, py string) {
+		report := filepath.Join(t.TempDir(), "r.json")
+		r := runTracer(t, dir, "--mode", "ebpf", "-p", "execthread.point", "--report", report, "--", py, "execthread.py")
+		if r.code != 0 || r.stdout != "done\n" {
+			t.Fatalf("exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
+		}
+		checkMethods(t, readReport(t, report), map[string][2]int{"execthread2.work": {10, 0}})
+	})
 }
 
 // TestWrapperExec: a launched wrapper (a shell script, a pyenv shim) that
@@ -636,18 +594,33 @@ func TestWrapperExec(t *testing.T) {
 	requireEBPF(t)
 	shop, points := shopFiles(t)
 	wrapper, _ := filepath.Abs("testdata/ebpf/wrapper.sh")
+	eachInterpreter(t, func(t *testing.T, py string) {
+		dir := t.TempDir()
+		traceEBPF(t, dir, "-p", points, "--report", "r.json", "--", wrapper, py, shop, "6")
+		checkMethods(t, readReport(t, filepath.Join(dir, "r.json")), shopWant(1))
+	})
+}
+
+// eachInterpreter runs f as a subtest for every interpreter installed here.
+func eachInterpreter(t *testing.T, f func(t *testing.T, py string)) {
 	for _, py := range interpreters(t) {
 		py := py
-		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) {
-			dir := t.TempDir()
-			r := runTracer(t, dir, "--mode", "ebpf", "-p", points, "--report", "r.json", "--", wrapper, py, shop, "6")
-			if r.code != 0 {
-				t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
-			}
-			checkMethods(t, readReport(t, filepath.Join(dir, "r.json")), shopWant(1))
-			if t.Failed() {
-				t.Logf("stderr:\n%s", r.stderr)
-			}
-		})
+		t.Run(strings.TrimPrefix(py, "/root/.pyenv/versions/"), func(t *testing.T) { f(t, py) })
 	}
+}
+
+// traceEBPF runs the tracer with the eBPF engine in dir, fails the test
+// unless it exits 0, and logs its stderr if the test fails later.
+func traceEBPF(t *testing.T, dir string, args ...string) result {
+	t.Helper()
+	r := runTracer(t, dir, append([]string{"--mode", "ebpf"}, args...)...)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("stderr:\n%s", r.stderr)
+		}
+	})
+	return r
 }
