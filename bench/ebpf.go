@@ -56,9 +56,15 @@ func floorScript(lib string) string {
 uretprobe:%[1]s:_PyEval_EvalFrameDefault /pid == cpid/ { @returns = count(); }`, lib)
 }
 
+// entryFloorScript is the floor of E1 when nothing is selected: the
+// uprobe alone, counting.
+func entryFloorScript(lib string) string {
+	return fmt.Sprintf(`uprobe:%s:_PyEval_EvalFrameDefault /pid == cpid/ { @calls = count(); }`, lib)
+}
+
 // fibRow is one interpreter's fib timings, fastest of the runs.
 type fibRow struct {
-	plain, hooked, floor, session, pair, none time.Duration
+	plain, hooked, floor, entryFloor, session, pair, none time.Duration
 	usdt                                      time.Duration // bpftrace on function__return; 0 without USDT
 }
 
@@ -74,7 +80,7 @@ func reportEBPF(o options) error {
 	fmt.Println("python:function__return, where the interpreter has USDT probes (E1u's floor is two such probes per call).")
 	fmt.Println()
 	w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "python\tplain ns/call\thook alone\tfloor\tE1 session\tratio\tE1 pair\tratio\tE1 nothing selected\tUSDT return probe\t")
+	fmt.Fprintln(w, "python\tplain ns/call\thook alone\tfloor\tE1 session\tratio\tE1 pair\tratio\tfloor, entry only\tE1 nothing selected\tratio\tUSDT return probe\t")
 	for _, py := range o.pythons {
 		in, err := findInterp(py)
 		if err != nil {
@@ -90,8 +96,10 @@ func reportEBPF(o options) error {
 		if r.usdt > 0 {
 			usdt = fmt.Sprintf("%+.0f", cost(r.usdt))
 		}
-		fmt.Fprintf(w, "%s\t%.0f\t%+.0f\t%+.0f\t%+.0f\t%.2f\t%+.0f\t%.2f\t%+.0f\t%s\t\n", py, perCall(r.plain, calls),
-			cost(r.hooked), floor, cost(r.session), cost(r.session)/floor, cost(r.pair), cost(r.pair)/floor, cost(r.none), usdt)
+		entry := cost(r.entryFloor)
+		fmt.Fprintf(w, "%s\t%.0f\t%+.0f\t%+.0f\t%+.0f\t%.2f\t%+.0f\t%.2f\t%+.0f\t%+.0f\t%.2f\t%s\t\n", py, perCall(r.plain, calls),
+			cost(r.hooked), floor, cost(r.session), cost(r.session)/floor, cost(r.pair), cost(r.pair)/floor,
+			entry, cost(r.none), cost(r.none)/entry, usdt)
 	}
 	return w.Flush()
 }
@@ -116,6 +124,7 @@ func measureFib(o options, in interp) (fibRow, error) {
 		{&r.plain, app, nil},
 		{&r.hooked, app, hookEnv},
 		{&r.floor, []string{"bpftrace", "-q", "-e", floorScript(in.lib), "-c", strings.Join(app, " ")}, hookEnv},
+		{&r.entryFloor, []string{"bpftrace", "-q", "-e", entryFloorScript(in.lib), "-c", strings.Join(app, " ")}, hookEnv},
 		{&r.session, tracer("session", "fib.point"), nil},
 		{&r.pair, tracer("pair", "fib.point"), nil},
 		{&r.none, tracer("session", "none.point"), nil},

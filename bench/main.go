@@ -37,6 +37,7 @@ func main() {
 	flag.IntVar(&o.runs, "runs", 5, "runs of each measurement; the fastest counts")
 	flag.IntVar(&o.fibN, "fib", 25, "fib(N) for the per-call workload")
 	flaskOnly := flag.Bool("flask-only", false, "only the Flask comparison (E1 and E0 under wrk)")
+	only := flag.String("only", "", "run one part: shim, fib (E1 on fib) or flask")
 	flag.Parse()
 	o.pythons = flag.Args()
 	if len(o.pythons) == 0 {
@@ -46,12 +47,20 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench: no Python interpreter found; name them as arguments")
 		os.Exit(2)
 	}
-	parts := []func(options) error{report, reportEBPF, reportFlask}
+	parts := map[string]func(options) error{"shim": report, "fib": reportEBPF, "flask": reportFlask}
+	order := []string{"shim", "fib", "flask"}
 	if *flaskOnly {
-		parts = parts[2:]
+		*only = "flask"
 	}
-	for _, part := range parts {
-		if err := part(o); err != nil {
+	if *only != "" {
+		if parts[*only] == nil {
+			fmt.Fprintf(os.Stderr, "bench: -only %q: want shim, fib or flask\n", *only)
+			os.Exit(2)
+		}
+		order = []string{*only}
+	}
+	for _, name := range order {
+		if err := parts[name](o); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}

@@ -183,6 +183,8 @@ struct {
 	__type(value, __u64);
 } e0_lost SEC(".maps");
 
+#include "threads.h"
+
 const struct ev_net *unused_ev_net __attribute__((unused));
 const struct ev_sql *unused_ev_sql __attribute__((unused));
 
@@ -198,6 +200,14 @@ static __always_inline int traced(__u32 tgid)
 
 static __always_inline void output(void *rec, __u64 size, __u32 type)
 {
+	/* The thread's calls batched by E1 come first (bpf/threads.h). */
+	__u32 batched = flush_current();
+	if (batched) {
+		__u32 t = EV_BATCH;
+		__u64 *n = bpf_map_lookup_elem(&e0_lost, &t);
+		if (n)
+			*n += batched;
+	}
 	__u64 flags = BPF_RB_NO_WAKEUP;
 	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= WAKEUP_BYTES)
 		flags = BPF_RB_FORCE_WAKEUP;

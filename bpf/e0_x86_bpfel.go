@@ -195,6 +195,51 @@ type E0Proc struct {
 	Stops       uint32
 }
 
+type E0ThreadState struct {
+	_ structs.HostLayout
+	B struct {
+		_ structs.HostLayout
+		H struct {
+			_      structs.HostLayout
+			Type   uint8
+			Flags  uint8
+			Pad    uint16
+			Tgid   uint32
+			Tid    uint32
+			Method uint32
+			Ts     uint64
+			Code   uint64
+		}
+		Calls [120]struct {
+			_    structs.HostLayout
+			Dt   uint32
+			What uint32
+		}
+	}
+	N     uint64
+	Depth uint32
+	Tgid  uint32
+	Epoch uint32
+	Pad   uint32
+	Fl    struct {
+		_            structs.HostLayout
+		FrameArg     uint32
+		Flags        uint32
+		FrameCode    int32
+		CodeName     int32
+		CodeFilename int32
+		Pad          uint32
+	}
+	Codes [32]struct {
+		_       structs.HostLayout
+		Code    uint64
+		NamePtr uint64
+		FilePtr uint64
+		Method  uint32
+		Epoch   uint32
+	}
+}
+
 // Names of all BPF objects in the ELF.
 //
 // Used for safe lookups in a Collection or CollectionSpec.
@@ -208,6 +253,7 @@ const (
 	E0MapProcs        = "procs"
 	E0MapSocks        = "socks"
 	E0MapSqlScratch   = "sql_scratch"
+	E0MapThreads      = "threads"
 	E0ProgE0SysEnter  = "e0_sys_enter"
 	E0ProgE0SysExit   = "e0_sys_exit"
 	E0ProgLibEntry    = "lib_entry"
@@ -277,6 +323,7 @@ type E0MapSpecs struct {
 	Procs        *ebpf.MapSpec `ebpf:"procs"`
 	Socks        *ebpf.MapSpec `ebpf:"socks"`
 	SqlScratch   *ebpf.MapSpec `ebpf:"sql_scratch"`
+	Threads      *ebpf.MapSpec `ebpf:"threads"`
 }
 
 // E0VariableSpecs contains global variables before they are loaded into the kernel.
@@ -316,6 +363,7 @@ type E0Maps struct {
 	Procs        *ebpf.Map `ebpf:"procs"`
 	Socks        *ebpf.Map `ebpf:"socks"`
 	SqlScratch   *ebpf.Map `ebpf:"sql_scratch"`
+	Threads      *ebpf.Map `ebpf:"threads"`
 }
 
 func (m *E0Maps) Close() error {
@@ -329,6 +377,7 @@ func (m *E0Maps) Close() error {
 		m.Procs,
 		m.Socks,
 		m.SqlScratch,
+		m.Threads,
 	)
 }
 

@@ -80,6 +80,41 @@ struct {
 	__type(value, __u64);
 } lost SEC(".maps");
 
+#include "threads.h"
+
+/* The epoch of what threads remember (bpf/threads.h): user space moves
+ * epoch_user whenever it changes procs, the programs move epoch_bpf at each
+ * exec. A remembered layout or verdict holds only in the epoch it was
+ * taken in. */
+volatile __u32 epoch_user;
+__u32 epoch_bpf;
+
+/* A code object freed (code_freed) moves the epoch of its slot in the
+ * threads' caches: a remembered verdict holds only while its slot's epoch
+ * is the one it was taken in, so a thread never takes a new code object at
+ * a freed one's address for the old. */
+__u32 slot_epochs[CODE_CACHE];
+
+static __always_inline __u32 epoch(void)
+{
+	return epoch_user + *(volatile __u32 *)&epoch_bpf;
+}
+
+static __always_inline __u32 code_epoch(__u32 ep, __u32 slot)
+{
+	return ep + *(volatile __u32 *)&slot_epochs[slot & (CODE_CACHE - 1)];
+}
+
+/* flush_iter at detach: a task iterator (linux/bpf.h has no such types). */
+struct bpf_iter_meta {
+	void *seq;
+} __attribute__((preserve_access_index));
+
+struct bpf_iter__task {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
+} __attribute__((preserve_access_index));
+
 /* Force the verdict placeholders into the BTF so bpf2go emits Go types. */
 const struct ev_call *unused_ev_call __attribute__((unused));
 const struct ev_call_args *unused_ev_call_args __attribute__((unused));
@@ -95,11 +130,25 @@ static __always_inline void submit(void *e)
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
-static __always_inline void count_lost(__u32 type)
+static __always_inline void count_lost_n(__u32 type, __u32 count)
 {
 	__u64 *n = bpf_map_lookup_elem(&lost, &type);
 	if (n)
-		*n += 1;
+		*n += count;
+}
+
+static __always_inline void count_lost(__u32 type)
+{
+	count_lost_n(type, 1);
+}
+
+/* flush_thread flushes the current thread's batch before a record of its
+ * own, so that the thread's records stay in order. */
+static __always_inline void flush_thread(void)
+{
+	__u32 n = flush_current();
+	if (n)
+		count_lost_n(EV_BATCH, n);
 }
 
 static __always_inline __u64 read_ptr(__u64 addr)
@@ -112,10 +161,10 @@ static __always_inline __u64 read_ptr(__u64 addr)
 
 /* read_names reads a code object's name and file pointers, in one read
  * when they are close (they are neighbours from 3.11 on). */
-static __always_inline void read_names(const struct proc *p, __u64 code, __u64 *name, __u64 *file)
+static __always_inline void read_names(__s32 name_off, __s32 file_off, __u64 code, __u64 *name, __u64 *file)
 {
-	__s32 lo = p->l.code_name < p->l.code_filename ? p->l.code_name : p->l.code_filename;
-	__s32 dn = p->l.code_name - lo, df = p->l.code_filename - lo;
+	__s32 lo = name_off < file_off ? name_off : file_off;
+	__s32 dn = name_off - lo, df = file_off - lo;
 	__u64 w[4] = {};
 	if (dn <= 24 && df <= 24 && !(dn & 7) && !(df & 7) &&
 	    !bpf_probe_read_user(w, sizeof(w), (void *)(code + lo))) {
@@ -123,8 +172,8 @@ static __always_inline void read_names(const struct proc *p, __u64 code, __u64 *
 		*file = w[(df >> 3) & 3];
 		return;
 	}
-	*name = read_ptr(code + p->l.code_name);
-	*file = read_ptr(code + p->l.code_filename);
+	*name = read_ptr(code + name_off);
+	*file = read_ptr(code + file_off);
 }
 
 /* creates_generator says whether this evaluation only creates a
@@ -203,6 +252,7 @@ static __always_inline __u32 read_str(const struct layout *l, __u64 obj, __u8 *b
 static __always_inline int emit_code(const struct proc *p, __u64 id, __u64 code,
 				     __u64 name_ptr, __u64 file_ptr)
 {
+	flush_thread();
 	struct ev_code *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost(EV_CODE);
@@ -328,6 +378,7 @@ static __always_inline void request_hook(struct pt_regs *ctx, struct proc *p, __
 		p->state |= PROC_FOREIGN;
 		flags = F_FOREIGN;
 	}
+	flush_thread();
 	struct ev_proc *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost(EV_HOOK);
@@ -351,51 +402,102 @@ static __always_inline void request_hook(struct pt_regs *ctx, struct proc *p, __
 	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
 
-static __always_inline void emit_enter(struct pt_regs *ctx, const struct proc *p, __u64 id,
-				       __u64 code, __u64 frame, const struct verdict *v, __u8 flags)
+/* record_call reports one Enter or Exit. A matched call whose verdict was
+ * known goes into the thread's batch, which is flushed when it is full,
+ * when the thread's outermost reported call returns, or before a record
+ * that would come too long after its first; anything else is a record of
+ * its own, after the batch. A thread without state (the kernel had no
+ * memory for it) writes every call alone. */
+static __always_inline void record_call(struct thread_state *ts, __u8 type, __u64 id, __u64 code,
+					__u32 method, __u8 flags)
+{
+	if (ts) {
+		if (type == EV_EXIT)
+			ts->depth -= ts->depth > 0;
+		else
+			ts->depth++;
+	}
+	if (!ts || (flags & F_PENDING) || method >= BC_METHOD_MAX) {
+		if (ts)
+			flush_thread();
+		struct ev_call *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (!e) {
+			count_lost(type);
+			return;
+		}
+		fill_hdr(&e->h, type, id, code);
+		e->h.method = method;
+		e->h.flags = flags;
+		submit(e);
+		return;
+	}
+	__u64 now = bpf_ktime_get_ns();
+	__u64 n = ts->n;
+	if (n >= BATCH_CALLS || (n > 0 && now - ts->b.h.ts > BATCH_AGE_NS)) {
+		__u32 lost_n = flush_batch(ts);
+		if (lost_n)
+			count_lost_n(EV_BATCH, lost_n);
+		n = 0;
+	}
+	if (n == 0) {
+		fill_hdr(&ts->b.h, EV_BATCH, id, 0);
+		ts->b.h.ts = now;
+	}
+	__u32 what = method << BC_METHOD_SHIFT;
+	if (type == EV_EXIT)
+		what |= BC_EXIT | ((flags & F_EXCEPTION) ? BC_EXCEPTION : 0);
+	struct batched_call *c = &ts->b.calls[n];
+	c->dt = now - ts->b.h.ts;
+	c->what = what;
+	ts->n = ++n;
+	if (n >= BATCH_CALLS || (type == EV_EXIT && ts->depth == 0)) {
+		__u32 lost_n = flush_batch(ts);
+		if (lost_n)
+			count_lost_n(EV_BATCH, lost_n);
+	}
+}
+
+static __always_inline void emit_enter(struct pt_regs *ctx, const struct proc *p, struct thread_state *ts,
+				       __u64 id, __u64 code, __u64 frame, const struct verdict *v, __u8 flags)
 {
 	/* A pending call captures its first locals: the verdict will say
 	 * which of them, if any, the point wants. */
 	__s16 first[MAX_ARGS] = {0, 1, 2, 3};
 	const __s16 *slots = flags & F_PENDING ? first : v->slots;
-	if (slots[0] >= 0) {
-		struct ev_call_args *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-		if (!e) {
-			count_lost(EV_ENTER_ARGS);
-			return;
-		}
-		fill_hdr(&e->h, EV_ENTER_ARGS, id, code);
-		e->h.method = v->method;
-		e->h.flags = flags;
-		__u64 locals = frame + p->l.frame_localsplus;
-#pragma unroll
-		for (int i = 0; i < MAX_ARGS; i++) {
-			__s16 slot = slots[i];
-			if (slot < 0 || slot > 1024) {
-				e->args[i].kind = ARG_UNBOUND;
-				e->args[i].len = 0;
-				e->args[i].truncated = 0;
-				e->args[i].aux = 0;
-				continue;
-			}
-			capture_arg(p, read_ptr(locals + (__u64)slot * 8), &e->args[i]);
-		}
-		submit(e);
+	if (slots[0] < 0) {
+		record_call(ts, EV_ENTER, id, code, v->method, flags);
 		return;
 	}
-	struct ev_call *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	flush_thread();
+	struct ev_call_args *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
-		count_lost(EV_ENTER);
+		count_lost(EV_ENTER_ARGS);
 		return;
 	}
-	fill_hdr(&e->h, EV_ENTER, id, code);
+	fill_hdr(&e->h, EV_ENTER_ARGS, id, code);
 	e->h.method = v->method;
 	e->h.flags = flags;
+	__u64 locals = frame + p->l.frame_localsplus;
+#pragma unroll
+	for (int i = 0; i < MAX_ARGS; i++) {
+		__s16 slot = slots[i];
+		if (slot < 0 || slot > 1024) {
+			e->args[i].kind = ARG_UNBOUND;
+			e->args[i].len = 0;
+			e->args[i].truncated = 0;
+			e->args[i].aux = 0;
+			continue;
+		}
+		capture_arg(p, read_ptr(locals + (__u64)slot * 8), &e->args[i]);
+	}
+	if (ts)
+		ts->depth++;
 	submit(e);
 }
 
 static __always_inline void emit_too_deep(__u64 id, __u64 code)
 {
+	flush_thread();
 	struct ev_call *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost(EV_TOO_DEEP);
@@ -406,12 +508,110 @@ static __always_inline void emit_too_deep(__u64 id, __u64 code)
 	submit(e);
 }
 
+static __always_inline __u64 frame_of(struct pt_regs *ctx, __u32 frame_arg)
+{
+	/* Both loads, then a choice: clang would otherwise fold them into one
+	 * load at a computed context offset, which the verifier refuses. */
+	__u64 arg0 = PT_REGS_PARM1(ctx);
+	__u64 arg1 = PT_REGS_PARM2(ctx);
+	barrier_var(arg0);
+	barrier_var(arg1);
+	return frame_arg ? arg1 : arg0;
+}
+
+static __always_inline __u64 code_of(__u64 frame, __s32 frame_code, __u32 layout_flags)
+{
+	__u64 code = read_ptr(frame + frame_code);
+	if (layout_flags & LAYOUT_TAGGED)
+		code &= ~7ULL;
+	return code;
+}
+
+static __always_inline __u32 code_slot(__u64 code)
+{
+	return ((code >> 4) ^ (code >> 10)) & (CODE_CACHE - 1);
+}
+
+/* remember keeps what the slow path learnt, for the thread's next calls:
+ * the process's layout once it is stable, and a final verdict that needs
+ * nothing more at entry (no arguments, not a generator's code). */
+static __always_inline void remember(struct thread_state *ts, const struct proc *p, __u32 tgid, __u32 ep,
+				     __u64 code, const struct verdict *v)
+{
+	if (!ts)
+		return;
+	if ((p->l.flags & LAYOUT_HOOK) && !(p->state & (PROC_HOOKED | PROC_FOREIGN)))
+		return;
+	if (ts->tgid != tgid || ts->epoch != ep) {
+		ts->fl.frame_arg = p->l.frame_arg;
+		ts->fl.flags = p->l.flags;
+		ts->fl.frame_code = p->l.frame_code;
+		ts->fl.code_name = p->l.code_name;
+		ts->fl.code_filename = p->l.code_filename;
+		ts->tgid = tgid;
+		ts->epoch = ep;
+	}
+	if (v->state == V_PENDING || (v->state == V_MATCH && (v->gen || v->slots[0] >= 0)))
+		return;
+	__u32 slot = code_slot(code);
+	struct cached_code *c = &ts->codes[slot];
+	c->code = code;
+	c->name_ptr = v->name_ptr;
+	c->file_ptr = v->file_ptr;
+	c->method = v->state == V_MATCH ? v->method : 0;
+	c->epoch = code_epoch(ep, slot);
+}
+
+/* enter_known reports the entry of a call whose final verdict the thread
+ * remembers. */
+static __always_inline int enter_known(struct thread_state *ts, __u64 id, __u64 code, __u32 method,
+				       struct open_call *ret)
+{
+	if (!method)
+		return 1;
+	if (return_too_deep()) {
+		count_lost(EV_TOO_DEEP);
+		return 1;
+	}
+	ret->code = code;
+	ret->method = method;
+	ret->flags = 0;
+	record_call(ts, EV_ENTER, id, code, method, 0);
+	return 0;
+}
+
 /* on_entry looks at one entry of the evaluator. It returns 0 when the
  * call is matched or pending, so that its return must be seen, with *ret
- * describing the call for that return; 1 when the return does not matter. */
+ * describing the call for that return; 1 when the return does not matter.
+ * A thread that remembers its process and the code object needs no map
+ * lookup; otherwise the process's configuration and the verdict map are
+ * read, and what they say remembered. */
 static __always_inline int on_entry(struct pt_regs *ctx, __u64 id, struct open_call *ret)
 {
 	__u32 tgid = id >> 32;
+	__u32 ep = epoch();
+	__u64 code = 0, name_ptr = 0, file_ptr = 0;
+	struct thread_state *ts = current_thread(0);
+	int known = ts && ts->tgid == tgid && ts->epoch == ep;
+	if (known) {
+		code = code_of(frame_of(ctx, ts->fl.frame_arg), ts->fl.frame_code, ts->fl.flags);
+		if (!code)
+			return 1;
+		__u32 slot = code_slot(code);
+		const struct cached_code *c = &ts->codes[slot];
+		/* Where code_freed watches frees, the address and the epoch
+		 * tell the object; elsewhere its name and file must agree. */
+		if (c->code == code && c->epoch == code_epoch(ep, slot)) {
+			if (ts->fl.flags & LAYOUT_CODE_FREED)
+				return enter_known(ts, id, code, c->method, ret);
+			read_names(ts->fl.code_name, ts->fl.code_filename, code, &name_ptr, &file_ptr);
+			if (c->name_ptr == name_ptr && c->file_ptr == file_ptr)
+				return enter_known(ts, id, code, c->method, ret);
+		} else {
+			read_names(ts->fl.code_name, ts->fl.code_filename, code, &name_ptr, &file_ptr);
+		}
+	}
+
 	struct proc *p = bpf_map_lookup_elem(&procs, &tgid);
 	if (!p || !(p->state & PROC_PYTHON))
 		return 1;
@@ -421,23 +621,18 @@ static __always_inline int on_entry(struct pt_regs *ctx, __u64 id, struct open_c
 	}
 	if ((p->l.flags & LAYOUT_HOOK) && !(p->state & (PROC_HOOKED | PROC_FOREIGN)))
 		request_hook(ctx, p, id);
-
-	/* Both loads, then a choice: clang would otherwise fold them into one
-	 * load at a computed context offset, which the verifier refuses. */
-	__u64 arg0 = PT_REGS_PARM1(ctx);
-	__u64 arg1 = PT_REGS_PARM2(ctx);
-	barrier_var(arg0);
-	barrier_var(arg1);
-	__u64 frame = p->l.frame_arg ? arg1 : arg0;
-	__u64 code = read_ptr(frame + p->l.frame_code);
-	if (p->l.flags & LAYOUT_TAGGED)
-		code &= ~7ULL;
-	if (!code)
-		return 1;
+	__u64 frame = frame_of(ctx, p->l.frame_arg);
+	if (!known) {
+		code = code_of(frame, p->l.frame_code, p->l.flags);
+		if (!code)
+			return 1;
+	}
 	if ((p->l.flags & LAYOUT_CODE_TYPE) && read_ptr(code + p->l.ob_type) != p->sym.code_type + p->bias)
 		return 1;
-	__u64 name_ptr, file_ptr;
-	read_names(p, code, &name_ptr, &file_ptr);
+	if (!known)
+		read_names(p->l.code_name, p->l.code_filename, code, &name_ptr, &file_ptr);
+	if (!ts)
+		ts = current_thread(1);
 
 	struct vkey k = {.tgid = tgid, .code = code};
 	struct verdict nv = {};
@@ -458,6 +653,7 @@ static __always_inline int on_entry(struct pt_regs *ctx, __u64 id, struct open_c
 		}
 		v = &nv;
 	}
+	remember(ts, p, tgid, ep, code, v);
 	if (v->state == V_SKIP)
 		return 1;
 	if (v->state == V_PENDING)
@@ -478,23 +674,16 @@ static __always_inline int on_entry(struct pt_regs *ctx, __u64 id, struct open_c
 	ret->code = code;
 	ret->method = v->method;
 	ret->flags = flags;
-	emit_enter(ctx, p, id, code, frame, v, flags);
+	emit_enter(ctx, p, ts, id, code, frame, v, flags);
 	return 0;
 }
 
 static __always_inline void emit_exit(struct pt_regs *ctx, __u64 id, const struct open_call *oc)
 {
-	struct ev_call *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost(EV_EXIT);
-		return;
-	}
-	fill_hdr(&e->h, EV_EXIT, id, oc->code);
-	e->h.method = oc->method;
-	e->h.flags = oc->flags & F_PENDING;
+	__u8 flags = oc->flags & F_PENDING;
 	if (PT_REGS_RC(ctx) == 0)
-		e->h.flags |= F_EXCEPTION;
-	submit(e);
+		flags |= F_EXCEPTION;
+	record_call(current_thread(0), EV_EXIT, id, oc->code, oc->method, flags);
 }
 
 /* The pair of probes, for kernels without uprobe sessions: every call pays
@@ -564,6 +753,24 @@ int eval_session(struct pt_regs *ctx)
 	return 0;
 }
 
+/* code_freed runs when a traced process frees a code object (code_dealloc,
+ * found through PyCode_Type.tp_dealloc): its verdict is dropped, so that
+ * another object at its address is described anew, and the threads stop
+ * trusting what they remember of its cache slot. */
+SEC("uprobe")
+int code_freed(struct pt_regs *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct proc *p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p || !(p->state & PROC_PYTHON))
+		return 0;
+	__u64 code = PT_REGS_PARM1(ctx);
+	struct vkey k = {.tgid = tgid, .code = code};
+	bpf_map_delete_elem(&verdicts, &k);
+	__sync_fetch_and_add(&slot_epochs[code_slot(code)], 1);
+	return 0;
+}
+
 /* usdt_value reads one USDT argument, as libbpf's usdt.bpf.h does. */
 static __always_inline __u64 usdt_value(struct pt_regs *ctx, const struct proc *p, const struct usdt_arg *a)
 {
@@ -593,6 +800,7 @@ static __always_inline __u64 usdt_value(struct pt_regs *ctx, const struct proc *
 
 static __always_inline int emit_usdt_code(__u64 id, __u64 file, __u64 func, __s32 line)
 {
+	flush_thread();
 	struct ev_code *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost(EV_CODE);
@@ -655,15 +863,7 @@ int usdt_entry(struct pt_regs *ctx)
 		return 0;
 	if (v->state == V_PENDING)
 		flags = F_PENDING;
-	struct ev_call *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost(EV_ENTER);
-		return 0;
-	}
-	fill_hdr(&e->h, EV_ENTER, id, func);
-	e->h.method = v->method;
-	e->h.flags = flags;
-	submit(e);
+	record_call(current_thread(1), EV_ENTER, id, func, v->method, flags);
 	return 0;
 }
 
@@ -683,15 +883,7 @@ int usdt_return(struct pt_regs *ctx)
 	struct verdict *v = bpf_map_lookup_elem(&verdicts, &k);
 	if (!v || v->name_ptr != func || v->file_ptr != file || v->state == V_SKIP)
 		return 0;
-	struct ev_call *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost(EV_EXIT);
-		return 0;
-	}
-	fill_hdr(&e->h, EV_EXIT, id, func);
-	e->h.method = v->method;
-	e->h.flags = v->state == V_PENDING ? F_PENDING : 0;
-	submit(e);
+	record_call(current_thread(0), EV_EXIT, id, func, v->method, v->state == V_PENDING ? F_PENDING : 0);
 	return 0;
 }
 
@@ -748,6 +940,16 @@ int on_exec(struct bpf_raw_tracepoint_args *ctx)
 		p->state &= ~PROC_EXEC_NEXT;
 		return 0;
 	}
+	/* The calls of the program before are all the thread will say of it;
+	 * what threads remember is of that program. */
+	struct thread_state *ts = current_thread(0);
+	if (ts) {
+		__u32 n = flush_batch(ts);
+		if (n)
+			count_lost_n(EV_BATCH, n);
+		ts->depth = 0;
+	}
+	__sync_fetch_and_add(&epoch_bpf, 1);
 	/* The launched process executing another program (a wrapper script, a
 	 * pyenv shim, env): it waits until user space has looked at it, so
 	 * that an interpreter is traced from its first instruction. */
@@ -766,6 +968,8 @@ int on_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct task_struct *task = (struct task_struct *)ctx->args[0];
 	__u32 tgid = BPF_CORE_READ(task, tgid);
+	/* The exiting thread is the current one. */
+	flush_thread();
 	/* The process is gone when its last thread exits (signal->live is
 	 * already decremented here). The leader alone is not enough: a thread
 	 * that executes a program takes the leader's place, and the leader's
@@ -775,5 +979,22 @@ int on_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (bpf_map_delete_elem(&procs, &tgid))
 		return 0;
 	emit_proc(EV_GONE, tgid, 0, 0);
+	return 0;
+}
+
+/* flush_threads runs at detach, once the probes are gone, over every task:
+ * it flushes the batches of the threads that were inside a reported call. */
+SEC("iter/task")
+int flush_threads(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	if (!task)
+		return 0;
+	struct thread_state *ts = bpf_task_storage_get(&threads, task, 0, 0);
+	if (!ts)
+		return 0;
+	__u32 n = flush_batch(ts);
+	if (n)
+		count_lost_n(EV_BATCH, n);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #define LAYOUT_CODE_TYPE 2   /* 3.13+: the frame's executable may not be code */
 #define LAYOUT_TAGGED 4      /* 3.14+: frame and stack references carry tag bits */
 #define LAYOUT_LONG_TAG 8    /* 3.12+: PyLong has lv_tag instead of ob_size */
+#define LAYOUT_CODE_FREED 16 /* code_freed watches the interpreter's code_dealloc */
 
 /* proc.state */
 #define PROC_PYTHON 1        /* configured: the programs act on this process */
@@ -40,10 +41,25 @@
 #define EV_EXEC 6
 #define EV_GONE 7
 #define EV_HOOK 8
-#define EV_TYPES 10
 /* a call nested too deep for its return to be seen: its counter in lost,
  * and for a pending call an event */
 #define EV_TOO_DEEP 9
+/* a thread's calls (bpf/threads.h): ev_hdr.method records of struct
+ * batched_call follow the head, whose ts they count from */
+#define EV_BATCH 10
+#define EV_TYPES 11
+
+/* records in one batch, code objects a thread remembers (a power of two),
+ * and how old a batch's first record may get before a record flushes it */
+#define BATCH_CALLS 120
+#define CODE_CACHE 32
+#define BATCH_AGE_NS 10000000ULL
+
+/* batched_call.what: the method id, shifted, and these bits */
+#define BC_EXIT 1
+#define BC_EXCEPTION 2
+#define BC_METHOD_SHIFT 4
+#define BC_METHOD_MAX (1U << 28)
 
 /* the session cookie of a matched call: the method id in the low bits */
 #define COOKIE_METHOD (1ULL << 63)
@@ -196,6 +212,13 @@ struct arg_val {
 
 struct ev_call {
 	struct ev_hdr h;
+};
+
+/* One call in a batch: an Enter or Exit of a matched method, whose verdict
+ * was known when it ran, in 8 bytes (a record alone takes 32). */
+struct batched_call {
+	__u32 dt;               /* ns after the batch's ev_hdr.ts */
+	__u32 what;             /* method << BC_METHOD_SHIFT | BC_EXIT | BC_EXCEPTION */
 };
 
 struct ev_call_args {

@@ -155,6 +155,41 @@ type E1Symbols struct {
 	FalseObj  uint64
 }
 
+type E1ThreadState struct {
+	_ structs.HostLayout
+	B struct {
+		_     structs.HostLayout
+		H     E1EvHdr
+		Calls [120]struct {
+			_    structs.HostLayout
+			Dt   uint32
+			What uint32
+		}
+	}
+	N     uint64
+	Depth uint32
+	Tgid  uint32
+	Epoch uint32
+	Pad   uint32
+	Fl    struct {
+		_            structs.HostLayout
+		FrameArg     uint32
+		Flags        uint32
+		FrameCode    int32
+		CodeName     int32
+		CodeFilename int32
+		Pad          uint32
+	}
+	Codes [32]struct {
+		_       structs.HostLayout
+		Code    uint64
+		NamePtr uint64
+		FilePtr uint64
+		Method  uint32
+		Epoch   uint32
+	}
+}
+
 type E1UsdtArg struct {
 	_        structs.HostLayout
 	Kind     uint8
@@ -198,15 +233,21 @@ const (
 	E1MapLost             = "lost"
 	E1MapOpens            = "opens"
 	E1MapProcs            = "procs"
+	E1MapThreads          = "threads"
 	E1MapVerdicts         = "verdicts"
+	E1ProgCodeFreed       = "code_freed"
 	E1ProgEvalEntry       = "eval_entry"
 	E1ProgEvalReturn      = "eval_return"
 	E1ProgEvalSession     = "eval_session"
+	E1ProgFlushThreads    = "flush_threads"
 	E1ProgOnExec          = "on_exec"
 	E1ProgOnExit          = "on_exit"
 	E1ProgOnFork          = "on_fork"
 	E1ProgUsdtEntry       = "usdt_entry"
 	E1ProgUsdtReturn      = "usdt_return"
+	E1VarEpochBpf         = "epoch_bpf"
+	E1VarEpochUser        = "epoch_user"
+	E1VarSlotEpochs       = "slot_epochs"
 	E1VarUnusedEvCall     = "unused_ev_call"
 	E1VarUnusedEvCallArgs = "unused_ev_call_args"
 	E1VarUnusedEvCode     = "unused_ev_code"
@@ -255,14 +296,16 @@ type E1Specs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type E1ProgramSpecs struct {
-	EvalEntry   *ebpf.ProgramSpec `ebpf:"eval_entry"`
-	EvalReturn  *ebpf.ProgramSpec `ebpf:"eval_return"`
-	EvalSession *ebpf.ProgramSpec `ebpf:"eval_session"`
-	OnExec      *ebpf.ProgramSpec `ebpf:"on_exec"`
-	OnExit      *ebpf.ProgramSpec `ebpf:"on_exit"`
-	OnFork      *ebpf.ProgramSpec `ebpf:"on_fork"`
-	UsdtEntry   *ebpf.ProgramSpec `ebpf:"usdt_entry"`
-	UsdtReturn  *ebpf.ProgramSpec `ebpf:"usdt_return"`
+	CodeFreed    *ebpf.ProgramSpec `ebpf:"code_freed"`
+	EvalEntry    *ebpf.ProgramSpec `ebpf:"eval_entry"`
+	EvalReturn   *ebpf.ProgramSpec `ebpf:"eval_return"`
+	EvalSession  *ebpf.ProgramSpec `ebpf:"eval_session"`
+	FlushThreads *ebpf.ProgramSpec `ebpf:"flush_threads"`
+	OnExec       *ebpf.ProgramSpec `ebpf:"on_exec"`
+	OnExit       *ebpf.ProgramSpec `ebpf:"on_exit"`
+	OnFork       *ebpf.ProgramSpec `ebpf:"on_fork"`
+	UsdtEntry    *ebpf.ProgramSpec `ebpf:"usdt_entry"`
+	UsdtReturn   *ebpf.ProgramSpec `ebpf:"usdt_return"`
 }
 
 // E1MapSpecs contains maps before they are loaded into the kernel.
@@ -273,6 +316,7 @@ type E1MapSpecs struct {
 	Lost     *ebpf.MapSpec `ebpf:"lost"`
 	Opens    *ebpf.MapSpec `ebpf:"opens"`
 	Procs    *ebpf.MapSpec `ebpf:"procs"`
+	Threads  *ebpf.MapSpec `ebpf:"threads"`
 	Verdicts *ebpf.MapSpec `ebpf:"verdicts"`
 }
 
@@ -280,6 +324,9 @@ type E1MapSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type E1VariableSpecs struct {
+	EpochBpf         *ebpf.VariableSpec `ebpf:"epoch_bpf"`
+	EpochUser        *ebpf.VariableSpec `ebpf:"epoch_user"`
+	SlotEpochs       *ebpf.VariableSpec `ebpf:"slot_epochs"`
 	UnusedEvCall     *ebpf.VariableSpec `ebpf:"unused_ev_call"`
 	UnusedEvCallArgs *ebpf.VariableSpec `ebpf:"unused_ev_call_args"`
 	UnusedEvCode     *ebpf.VariableSpec `ebpf:"unused_ev_code"`
@@ -310,6 +357,7 @@ type E1Maps struct {
 	Lost     *ebpf.Map `ebpf:"lost"`
 	Opens    *ebpf.Map `ebpf:"opens"`
 	Procs    *ebpf.Map `ebpf:"procs"`
+	Threads  *ebpf.Map `ebpf:"threads"`
 	Verdicts *ebpf.Map `ebpf:"verdicts"`
 }
 
@@ -319,6 +367,7 @@ func (m *E1Maps) Close() error {
 		m.Lost,
 		m.Opens,
 		m.Procs,
+		m.Threads,
 		m.Verdicts,
 	)
 }
@@ -327,6 +376,9 @@ func (m *E1Maps) Close() error {
 //
 // It can be passed to LoadE1Objects or ebpf.CollectionSpec.LoadAndAssign.
 type E1Variables struct {
+	EpochBpf         *ebpf.Variable `ebpf:"epoch_bpf"`
+	EpochUser        *ebpf.Variable `ebpf:"epoch_user"`
+	SlotEpochs       *ebpf.Variable `ebpf:"slot_epochs"`
 	UnusedEvCall     *ebpf.Variable `ebpf:"unused_ev_call"`
 	UnusedEvCallArgs *ebpf.Variable `ebpf:"unused_ev_call_args"`
 	UnusedEvCode     *ebpf.Variable `ebpf:"unused_ev_code"`
@@ -337,21 +389,25 @@ type E1Variables struct {
 //
 // It can be passed to LoadE1Objects or ebpf.CollectionSpec.LoadAndAssign.
 type E1Programs struct {
-	EvalEntry   *ebpf.Program `ebpf:"eval_entry"`
-	EvalReturn  *ebpf.Program `ebpf:"eval_return"`
-	EvalSession *ebpf.Program `ebpf:"eval_session"`
-	OnExec      *ebpf.Program `ebpf:"on_exec"`
-	OnExit      *ebpf.Program `ebpf:"on_exit"`
-	OnFork      *ebpf.Program `ebpf:"on_fork"`
-	UsdtEntry   *ebpf.Program `ebpf:"usdt_entry"`
-	UsdtReturn  *ebpf.Program `ebpf:"usdt_return"`
+	CodeFreed    *ebpf.Program `ebpf:"code_freed"`
+	EvalEntry    *ebpf.Program `ebpf:"eval_entry"`
+	EvalReturn   *ebpf.Program `ebpf:"eval_return"`
+	EvalSession  *ebpf.Program `ebpf:"eval_session"`
+	FlushThreads *ebpf.Program `ebpf:"flush_threads"`
+	OnExec       *ebpf.Program `ebpf:"on_exec"`
+	OnExit       *ebpf.Program `ebpf:"on_exit"`
+	OnFork       *ebpf.Program `ebpf:"on_fork"`
+	UsdtEntry    *ebpf.Program `ebpf:"usdt_entry"`
+	UsdtReturn   *ebpf.Program `ebpf:"usdt_return"`
 }
 
 func (p *E1Programs) Close() error {
 	return _E1Close(
+		p.CodeFreed,
 		p.EvalEntry,
 		p.EvalReturn,
 		p.EvalSession,
+		p.FlushThreads,
 		p.OnExec,
 		p.OnExit,
 		p.OnFork,

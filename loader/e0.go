@@ -41,8 +41,9 @@ func LoadE0(e1 *E1) (*E0, error) {
 	spec.Maps[bpf.E0MapEvents].MaxEntries = e1.objs.Events.MaxEntries()
 	e := &E0{libs: map[fileID]bool{}}
 	opts := &ebpf.CollectionOptions{MapReplacements: map[string]*ebpf.Map{
-		"procs":  e1.objs.Procs,
-		"events": e1.objs.Events,
+		"procs":   e1.objs.Procs,
+		"events":  e1.objs.Events,
+		"threads": e1.objs.Threads,
 	}}
 	if err := spec.LoadAndAssign(&e.objs, opts); err != nil {
 		var ve *ebpf.VerifierError
@@ -213,7 +214,11 @@ func (e *E0) probeLibrary(path string, funcs []libFunc) error {
 func (e *E0) lost() (uint64, error) {
 	var total uint64
 	var per []uint64
-	for t := uint32(evAccept); t < e0EvTypes; t++ {
+	// evBatch: the calls of E1's batches E0 flushed (bpf/threads.h).
+	for t := uint32(evBatch); t < e0EvTypes; t++ {
+		if t > evBatch && t < evAccept {
+			continue
+		}
 		if err := e.objs.E0Lost.Lookup(t, &per); err != nil {
 			return 0, fmt.Errorf("request layer: reading lost records: %w", err)
 		}

@@ -3,8 +3,10 @@ package loader
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/cilium/ebpf"
@@ -44,6 +46,9 @@ type E1 struct {
 	// false for the uprobe and uretprobe pair.
 	session bool
 
+	// epoch is the last value written to the programs' epoch_user.
+	epoch atomic.Uint32
+
 	mu     sync.Mutex
 	probes map[fileID]*probePair
 	closed bool
@@ -54,10 +59,9 @@ type E1 struct {
 type fileID struct{ dev, ino uint64 }
 
 type probePair struct {
-	path           string
-	entry, return_ link.Link
-	pids           map[int]bool // with SingleProcess: the pids attached
-	perPID         map[int][2]link.Link
+	path   string
+	links  []link.Link         // the evaluator's probes, and code_freed's
+	perPID map[int][]link.Link // the same per pid, with SingleProcess
 }
 
 // LoadE1 loads the programs into the kernel and attaches the tracepoints.
@@ -115,13 +119,16 @@ func (e *E1) load(spec *ebpf.CollectionSpec) error {
 	}
 	var pair struct {
 		bpf.E1Maps
-		EvalEntry  *ebpf.Program `ebpf:"eval_entry"`
-		EvalReturn *ebpf.Program `ebpf:"eval_return"`
-		OnFork     *ebpf.Program `ebpf:"on_fork"`
-		OnExec     *ebpf.Program `ebpf:"on_exec"`
-		OnExit     *ebpf.Program `ebpf:"on_exit"`
-		UsdtEntry  *ebpf.Program `ebpf:"usdt_entry"`
-		UsdtReturn *ebpf.Program `ebpf:"usdt_return"`
+		bpf.E1Variables
+		FlushThreads *ebpf.Program `ebpf:"flush_threads"`
+		EvalEntry    *ebpf.Program `ebpf:"eval_entry"`
+		EvalReturn   *ebpf.Program `ebpf:"eval_return"`
+		OnFork       *ebpf.Program `ebpf:"on_fork"`
+		OnExec       *ebpf.Program `ebpf:"on_exec"`
+		OnExit       *ebpf.Program `ebpf:"on_exit"`
+		UsdtEntry    *ebpf.Program `ebpf:"usdt_entry"`
+		UsdtReturn   *ebpf.Program `ebpf:"usdt_return"`
+		CodeFreed    *ebpf.Program `ebpf:"code_freed"`
 	}
 	if err2 := spec.LoadAndAssign(&pair, nil); err2 != nil {
 		if err == nil {
@@ -129,10 +136,12 @@ func (e *E1) load(spec *ebpf.CollectionSpec) error {
 		}
 		return err // the first error says more
 	}
-	e.objs.E1Maps = pair.E1Maps
+	e.objs.E1Maps, e.objs.E1Variables = pair.E1Maps, pair.E1Variables
+	e.objs.FlushThreads = pair.FlushThreads
 	e.objs.EvalEntry, e.objs.EvalReturn = pair.EvalEntry, pair.EvalReturn
 	e.objs.OnFork, e.objs.OnExec, e.objs.OnExit = pair.OnFork, pair.OnExec, pair.OnExit
 	e.objs.UsdtEntry, e.objs.UsdtReturn = pair.UsdtEntry, pair.UsdtReturn
+	e.objs.CodeFreed = pair.CodeFreed
 	return nil
 }
 
@@ -162,25 +171,52 @@ func (e *E1) attach(t *target, pid int) error {
 	}
 	pp := e.probes[id]
 	if pp == nil {
-		pp = &probePair{path: t.interp.Path, perPID: map[int][2]link.Link{}}
+		pp = &probePair{path: t.interp.Path, perPID: map[int][]link.Link{}}
 		e.probes[id] = pp
 	}
 	if e.opts.SingleProcess {
 		if _, ok := pp.perPID[pid]; ok {
 			return nil
 		}
-		entry, ret, err := e.uprobes(t, pid)
+		ls, err := e.probeFile(t, pid)
 		if err != nil {
 			return err
 		}
-		pp.perPID[pid] = [2]link.Link{entry, ret}
+		pp.perPID[pid] = ls
 		return nil
 	}
-	if pp.entry != nil {
+	if pp.links != nil {
 		return nil
 	}
-	pp.entry, pp.return_, err = e.uprobes(t, 0)
+	pp.links, err = e.probeFile(t, 0)
 	return err
+}
+
+// probeFile attaches the programs to one interpreter file: the evaluator's
+// probes, and code_freed where the file's code_dealloc is known.
+func (e *E1) probeFile(t *target, pid int) ([]link.Link, error) {
+	entry, ret, err := e.uprobes(t, pid)
+	if err != nil {
+		return nil, err
+	}
+	ls := []link.Link{entry, ret}
+	if t.usdt != nil || t.codeFree == 0 {
+		return ls, nil
+	}
+	off, err := t.interp.FileOffset(t.codeFree)
+	if err == nil {
+		var ex *link.Executable
+		if ex, err = link.OpenExecutable(t.interp.Path); err == nil {
+			var l link.Link
+			l, err = ex.Uprobe("code_dealloc", e.objs.CodeFreed, &link.UprobeOptions{Address: off, PID: pid})
+			ls = append(ls, l)
+		}
+	}
+	if err != nil {
+		closeLinks(ls...)
+		return nil, fmt.Errorf("eBPF engine: uprobe on code_dealloc (%#x) in %s: %w%s", t.codeFree, t.interp.InProcessPath, err, privilegeHint(err))
+	}
+	return ls, nil
 }
 
 func (e *E1) uprobes(t *target, pid int) (link.Link, link.Link, error) {
@@ -239,7 +275,7 @@ func (e *E1) configure(pid int, t *target, bias uint64, state uint32) error {
 	if err := e.objs.Procs.Put(uint32(pid), &p); err != nil {
 		return fmt.Errorf("eBPF engine: configuring pid %d: %w", pid, err)
 	}
-	return nil
+	return e.newEpoch()
 }
 
 // stops returns how many times the programs stopped pid: a new
@@ -260,7 +296,7 @@ func (e *E1) follow(pid int, state uint32) error {
 	if err := e.objs.Procs.Put(uint32(pid), &p); err != nil {
 		return fmt.Errorf("eBPF engine: following pid %d: %w", pid, err)
 	}
-	return nil
+	return e.newEpoch()
 }
 
 // proc returns the programs' configuration of pid.
@@ -277,12 +313,46 @@ func (e *E1) setState(pid uint32, bits uint32) error {
 		return err
 	}
 	p.State |= bits
-	return e.objs.Procs.Update(pid, &p, ebpf.UpdateExist)
+	if err := e.objs.Procs.Update(pid, &p, ebpf.UpdateExist); err != nil {
+		return err
+	}
+	return e.newEpoch()
 }
 
 // forget stops tracing pid.
 func (e *E1) forget(pid int) {
-	_ = e.objs.Procs.Delete(uint32(pid))
+	if e.objs.Procs.Delete(uint32(pid)) == nil {
+		_ = e.newEpoch()
+	}
+}
+
+// newEpoch makes the threads forget what they remember of their process
+// and its code objects (bpf/threads.h): call it after every change of procs.
+func (e *E1) newEpoch() error {
+	if err := e.objs.EpochUser.Set(e.epoch.Add(1)); err != nil {
+		return fmt.Errorf("eBPF engine: writing the epoch: %w", err)
+	}
+	return nil
+}
+
+// flushThreads writes out the calls the threads still hold in their
+// batches (bpf/threads.h), through a task iterator: run it once the probes
+// are detached, before the ring buffer is drained.
+func (e *E1) flushThreads() error {
+	it, err := link.AttachIter(link.IterOptions{Program: e.objs.FlushThreads})
+	if err != nil {
+		return fmt.Errorf("eBPF engine: attaching the thread iterator: %w", err)
+	}
+	defer it.Close()
+	rd, err := it.Open()
+	if err != nil {
+		return fmt.Errorf("eBPF engine: running the thread iterator: %w", err)
+	}
+	defer rd.Close()
+	if _, err := io.Copy(io.Discard, rd); err != nil {
+		return fmt.Errorf("eBPF engine: running the thread iterator: %w", err)
+	}
+	return nil
 }
 
 // putVerdict writes user space's verdict on a code object; it is not
@@ -316,9 +386,9 @@ func (e *E1) detachProbes() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for id, pp := range e.probes {
-		closeLinks(pp.entry, pp.return_)
-		for _, l := range pp.perPID {
-			closeLinks(l[0], l[1])
+		closeLinks(pp.links...)
+		for _, ls := range pp.perPID {
+			closeLinks(ls...)
 		}
 		delete(e.probes, id)
 	}

@@ -18,8 +18,8 @@ import (
 
 // BenchmarkProgramPerCall measures, with the kernel's BPF statistics, the
 // time the eval program itself spends per Python call of a fib whose every
-// call is matched: what the engine adds to the trap and return of a probe.
-// One op is one Python call.
+// call is matched (or, for session-nothing-selected, none is): what the
+// engine adds to the trap and return of a probe. One op is one Python call.
 func BenchmarkProgramPerCall(b *testing.B) {
 	py := "/usr/bin/python3.11"
 	if _, err := os.Stat(py); err != nil {
@@ -33,16 +33,25 @@ func BenchmarkProgramPerCall(b *testing.B) {
 	dir := b.TempDir()
 	script := filepath.Join(dir, "fib.py")
 	os.WriteFile(script, []byte("import sys\ndef fib(n):\n    return n if n < 2 else fib(n-1) + fib(n-2)\nfib(int(sys.argv[1]))\n"), 0o644)
-	points := filepath.Join(dir, "fib.point")
-	os.WriteFile(points, []byte("[F]\nmodule = ^fib$\nmethod = ^fib$\nlayer = F\n"), 0o644)
-	pts, err := conf.LoadPoints(points, nil)
-	if err != nil {
-		b.Fatal(err)
+	points := func(method string) []*conf.Point {
+		path := filepath.Join(dir, method+".point")
+		os.WriteFile(path, []byte("[F]\nmodule = ^fib$\nmethod = ^"+method+"$\nlayer = F\n"), 0o644)
+		pts, err := conf.LoadPoints(path, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return pts
 	}
+	fib, nothing := points("fib"), points("nothing")
 	for _, mode := range []struct {
 		name string
 		opts E1Options
-	}{{"session", E1Options{}}, {"pair", E1Options{NoSession: true}}} {
+		pts  []*conf.Point
+	}{
+		{"session", E1Options{}, fib},
+		{"pair", E1Options{NoSession: true}, fib},
+		{"session-nothing-selected", E1Options{}, nothing},
+	} {
 		b.Run(mode.name, func(b *testing.B) {
 			e1, err := LoadE1(mode.opts)
 			if err != nil {
@@ -52,7 +61,7 @@ func BenchmarkProgramPerCall(b *testing.B) {
 			pipe := pipeline.New(pipeline.Options{})
 			pipe.Start(context.Background())
 			defer pipe.Close()
-			sess, _ := NewSession(e1, SessionOptions{Matcher: matcher.New(pts, matcher.Options{}), Sink: pipe})
+			sess, _ := NewSession(e1, SessionOptions{Matcher: matcher.New(mode.pts, matcher.Options{}), Sink: pipe})
 			go sess.Run(context.Background())
 			interp, err := FindForCommand(py, os.Environ())
 			if err != nil {

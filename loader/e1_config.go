@@ -10,10 +10,11 @@ import (
 
 // Program configuration flags, as bpf/e1.h defines them.
 const (
-	layoutHook     = 1
-	layoutCodeType = 2
-	layoutTagged   = 4
-	layoutLongTag  = 8
+	layoutHook      = 1
+	layoutCodeType  = 2
+	layoutTagged    = 4
+	layoutLongTag   = 8
+	layoutCodeFreed = 16
 
 	procPython      = 1
 	procBias        = 2
@@ -36,6 +37,10 @@ type target struct {
 	refined bool
 	// usdt holds the probes of engine E1u; nil for E1.
 	usdt *usdtPair
+	// codeFree is the link-time address of code_dealloc, 0 when unknown:
+	// then the programs check a remembered code object's name and file at
+	// every call instead (layoutCodeFreed).
+	codeFree uint64
 }
 
 // newTarget checks that the eBPF engine can trace interp and derives its
@@ -66,8 +71,18 @@ func newTarget(interp *Interpreter) (*target, error) {
 		}
 		layout.Interp.EvalFrame = off
 	}
-	return &target{interp: interp, layout: layout, proc: bpf.E1Proc{L: bpfLayout(layout), Sym: bpfSymbols(interp)}}, nil
+	t := &target{interp: interp, layout: layout, proc: bpf.E1Proc{L: bpfLayout(layout), Sym: bpfSymbols(interp)}}
+	if addr, err := codeDealloc(interp, layout.Object.TpName+tpDeallocAfterName); err == nil {
+		t.codeFree = addr
+		t.proc.L.Flags |= layoutCodeFreed
+	}
+	return t, nil
 }
+
+// tpDeallocAfterName is offsetof(PyTypeObject, tp_dealloc) -
+// offsetof(PyTypeObject, tp_name): tp_basicsize and tp_itemsize lie
+// between, in every version.
+const tpDeallocAfterName = 24
 
 // bpfLayout copies what the programs read from a pyframes layout.
 func bpfLayout(l *pyframes.Layout) bpf.E1Layout {

@@ -17,8 +17,14 @@ const (
 	evExec      = 6
 	evGone      = 7
 	evHook      = 8
-	evTooDeep   = 9 // a call nested too deep for its return: a lost counter, an event when pending
-	evTypes     = 10
+	evTooDeep   = 9  // a call nested too deep for its return: a lost counter, an event when pending
+	evBatch     = 10 // a thread's calls: ev_hdr.method records of ev_call follow the head
+	evTypes     = 11
+
+	bcExit          = 1
+	bcException     = 2
+	bcMethodShift   = 4
+	batchedCallSize = 8
 
 	flagException = 1
 	flagPending   = 2
@@ -69,6 +75,27 @@ func decodeHdr(b []byte) (hdr, bool) {
 		ts:     le.Uint64(b[16:]),
 		code:   le.Uint64(b[24:]),
 	}, true
+}
+
+// decodeBatched decodes one call of a batch (struct batched_call) whose
+// head is batch: the calls are of its thread and count their time from its.
+func decodeBatched(batch hdr, b []byte) hdr {
+	le := binary.LittleEndian
+	what := le.Uint32(b[4:])
+	h := hdr{
+		typ:    evEnter,
+		tgid:   batch.tgid,
+		tid:    batch.tid,
+		method: what >> bcMethodShift,
+		ts:     batch.ts + uint64(le.Uint32(b)),
+	}
+	if what&bcExit != 0 {
+		h.typ = evExit
+		if what&bcException != 0 {
+			h.flags = flagException
+		}
+	}
+	return h
 }
 
 // view reinterprets a ring buffer record as the C struct it holds. The

@@ -196,6 +196,11 @@ func (s *Session) Stop(timeout time.Duration) Stats {
 	if s.opts.Requests != nil {
 		s.opts.Requests.detach()
 	}
+	if err := s.e1.flushThreads(); err != nil {
+		s.mu.Lock()
+		s.warnf("%v: the calls of threads inside a reported call are lost", err)
+		s.mu.Unlock()
+	}
 	s.stopOnce.Do(func() { close(s.stopping) })
 	drained := true
 	select {
@@ -245,6 +250,8 @@ func (s *Session) handle(b []byte) {
 	switch h.typ {
 	case evEnter, evEnterArgs, evExit, evTooDeep:
 		s.call(h, b)
+	case evBatch:
+		s.batched(h, b)
 	case evCode:
 		s.newCode(h, b)
 	case evFork:
@@ -280,6 +287,14 @@ func (s *Session) call(h hdr, b []byte) {
 		return
 	}
 	s.emit(cs, h, b)
+}
+
+// batched reports the calls of one thread's batch, in order.
+func (s *Session) batched(h hdr, b []byte) {
+	calls := b[hdrSize:]
+	for i := 0; i < int(h.method) && (i+1)*batchedCallSize <= len(calls); i++ {
+		s.call(decodeBatched(h, calls[i*batchedCallSize:]), nil)
+	}
 }
 
 // codeOf returns the resolved code object of a call event, or nil while

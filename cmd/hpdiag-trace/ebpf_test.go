@@ -166,6 +166,59 @@ func TestAttachToRunningProcess(t *testing.T) {
 	})
 }
 
+// TestDetachInsideCall: a thread that waits inside a reported call when
+// the tracer detaches still has its finished inner calls reported: the
+// BPF programs batch a thread's calls until its outermost reported call
+// returns, and the detach flushes the batches (bpf/threads.h). The first
+// round lets the verdicts arrive, so the second is batched.
+func TestDetachInsideCall(t *testing.T) {
+	requireEBPF(t)
+	dir, _ := filepath.Abs("testdata/ebpf")
+	eachInterpreter(t, func(t *testing.T, py string) {
+		app := exec.Command(py, filepath.Join(dir, "inside.py"))
+		in, _ := app.StdinPipe()
+		pipe, _ := app.StdoutPipe()
+		if err := app.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { app.Process.Kill(); app.Wait() })
+		out := bufio.NewScanner(pipe)
+		expect := func(want string) {
+			t.Helper()
+			if !out.Scan() || out.Text() != want {
+				t.Fatalf("app: got %q, want %q", out.Text(), want)
+			}
+		}
+		expect("ready")
+		report := filepath.Join(t.TempDir(), "r.json")
+		tracer := exec.Command(tracerBin, "--pid", fmt.Sprint(app.Process.Pid), "--duration", "2s",
+			"-p", filepath.Join(dir, "inside.point"), "--report", report)
+		var stderr bytes.Buffer
+		errPipe, _ := tracer.StderrPipe()
+		if err := tracer.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer tracer.Process.Kill()
+		attached := bufio.NewScanner(io.TeeReader(errPipe, &stderr))
+		for attached.Scan() && !strings.Contains(attached.Text(), "attached to pid") {
+		}
+		go io.Copy(&stderr, errPipe)
+		fmt.Fprintln(in, "go")
+		expect("inside")
+		time.Sleep(300 * time.Millisecond)
+		fmt.Fprintln(in, "again")
+		expect("inside")
+		if err := tracer.Wait(); err != nil {
+			t.Fatalf("tracer: %v\n%s", err, stderr.String())
+		}
+		checkMethods(t, readReport(t, report), map[string][2]int{"inside.outer": {1, 0}, "inside.inner": {14, 0}})
+		in.Close()
+		if err := app.Wait(); err != nil {
+			t.Errorf("the app did not exit 0 after detach: %v", err)
+		}
+	})
+}
+
 // TestTracerKilled: a tracer killed with SIGKILL leaves the app running,
 // with no probe; what stays is the eval_frame hook (docs/engines.md).
 func TestTracerKilled(t *testing.T) {
