@@ -65,7 +65,7 @@ func entryFloorScript(lib string) string {
 // fibRow is one interpreter's fib timings, fastest of the runs.
 type fibRow struct {
 	plain, hooked, floor, entryFloor, session, pair, none time.Duration
-	usdt                                      time.Duration // bpftrace on function__return; 0 without USDT
+	usdt                                                  time.Duration // bpftrace on function__return; 0 without USDT
 }
 
 // reportEBPF prints E1 against the bpftrace floor on fib, per interpreter.
