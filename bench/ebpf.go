@@ -65,6 +65,7 @@ func entryFloorScript(lib string) string {
 // fibRow is one interpreter's fib timings, fastest of the runs.
 type fibRow struct {
 	plain, hooked, floor, entryFloor, session, pair, none time.Duration
+	withE0                                                time.Duration // E1 session and E0, as by default
 	usdt                                                  time.Duration // bpftrace on function__return; 0 without USDT
 }
 
@@ -78,9 +79,11 @@ func reportEBPF(o options) error {
 	fmt.Println("floor: bpftrace counting on the same uprobe+uretprobe (with the eval_frame hook on 3.11+, as E1).")
 	fmt.Println("cost = ns per call above plain; ratio = E1 cost / floor cost; USDT return probe: bpftrace counting")
 	fmt.Println("python:function__return, where the interpreter has USDT probes (E1u's floor is two such probes per call).")
+	fmt.Println("E1 columns: --no-requests; E1 session+E0: the default, whose system call tracepoints also run at each")
+	fmt.Println("uretprobe trampoline (a system call on x86-64).")
 	fmt.Println()
 	w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "python\tplain ns/call\thook alone\tfloor\tE1 session\tratio\tE1 pair\tratio\tfloor, entry only\tE1 nothing selected\tratio\tUSDT return probe\t")
+	fmt.Fprintln(w, "python\tplain ns/call\thook alone\tfloor\tE1 session\tratio\tE1 pair\tratio\tfloor, entry only\tE1 nothing selected\tratio\tE1 session+E0\tUSDT return probe\t")
 	for _, py := range o.pythons {
 		in, err := findInterp(py)
 		if err != nil {
@@ -97,9 +100,9 @@ func reportEBPF(o options) error {
 			usdt = fmt.Sprintf("%+.0f", cost(r.usdt))
 		}
 		entry := cost(r.entryFloor)
-		fmt.Fprintf(w, "%s\t%.0f\t%+.0f\t%+.0f\t%+.0f\t%.2f\t%+.0f\t%.2f\t%+.0f\t%+.0f\t%.2f\t%s\t\n", py, perCall(r.plain, calls),
+		fmt.Fprintf(w, "%s\t%.0f\t%+.0f\t%+.0f\t%+.0f\t%.2f\t%+.0f\t%.2f\t%+.0f\t%+.0f\t%.2f\t%+.0f\t%s\t\n", py, perCall(r.plain, calls),
 			cost(r.hooked), floor, cost(r.session), cost(r.session)/floor, cost(r.pair), cost(r.pair)/floor,
-			entry, cost(r.none), cost(r.none)/entry, usdt)
+			entry, cost(r.none), cost(r.none)/entry, cost(r.withE0), usdt)
 	}
 	return w.Flush()
 }
@@ -108,9 +111,12 @@ func measureFib(o options, in interp) (fibRow, error) {
 	fib := filepath.Join(o.dir, "fibtimed.py")
 	n := fmt.Sprint(o.fibN)
 	app := []string{in.python, fib, n}
+	// E1 alone: E0's system call tracepoints are measured in their own
+	// column (withE0) and on Flask.
 	tracer := func(probes, point string) []string {
-		return append([]string{o.tracer, "--mode", "ebpf", "--ebpf-probes", probes, "-q", "-p", filepath.Join(o.dir, point), "--"}, app...)
+		return append([]string{o.tracer, "--mode", "ebpf", "--ebpf-probes", probes, "--no-requests", "-q", "-p", filepath.Join(o.dir, point), "--"}, app...)
 	}
+	defaults := append([]string{o.tracer, "--mode", "ebpf", "-q", "-p", filepath.Join(o.dir, "fib.point"), "--"}, app...)
 	hookEnv := []string{}
 	if in.hook != "" {
 		hookEnv = []string{"HPDIAG_BENCH_EVAL_FRAME=" + in.hook}
@@ -128,6 +134,7 @@ func measureFib(o options, in interp) (fibRow, error) {
 		{&r.session, tracer("session", "fib.point"), nil},
 		{&r.pair, tracer("pair", "fib.point"), nil},
 		{&r.none, tracer("session", "none.point"), nil},
+		{&r.withE0, defaults, nil},
 	}
 	if in.usdt {
 		// E1u's floor where its probes exist: one USDT probe per call,

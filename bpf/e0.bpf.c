@@ -391,6 +391,12 @@ int e0_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tracepoint/sys_exit")
 int e0_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
+	/* Most system calls are not watched (the uretprobe trampoline's, at
+	 * every traced return, among them): they leave before the lookup. */
+	__u64 nr = 0;
+	bpf_probe_read_kernel(&nr, sizeof(nr), &((struct pt_regs *)ctx->args[0])->orig_rax);
+	if (!watched_nr(nr))
+		return 0;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = id;
 	struct inflight *cp = bpf_map_lookup_elem(&calls, &tid);

@@ -238,6 +238,15 @@ type E0ThreadState struct {
 		Method  uint32
 		Epoch   uint32
 	}
+	Opened  uint32
+	Spilled uint32
+	Open    [64]struct {
+		_      structs.HostLayout
+		Sp     uint64
+		Code   uint64
+		Method uint32
+		Flags  uint32
+	}
 }
 
 // Names of all BPF objects in the ELF.

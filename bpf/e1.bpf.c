@@ -197,9 +197,8 @@ static __always_inline int creates_generator(const struct proc *p, __u64 code, _
 
 /* return_too_deep says whether the kernel will refuse to report this
  * call's return: the thread already has the most returns it follows. */
-static __always_inline int return_too_deep(void)
+static __always_inline int return_too_deep(struct task_struct *task)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	if (!bpf_core_field_exists(task->utask))
 		return 0;
 	struct uprobe_task *ut = task->utask;
@@ -564,12 +563,12 @@ static __always_inline void remember(struct thread_state *ts, const struct proc 
 
 /* enter_known reports the entry of a call whose final verdict the thread
  * remembers. */
-static __always_inline int enter_known(struct thread_state *ts, __u64 id, __u64 code, __u32 method,
-				       struct open_call *ret)
+static __always_inline int enter_known(struct task_struct *task, struct thread_state *ts, __u64 id,
+				       __u64 code, __u32 method, struct open_call *ret)
 {
 	if (!method)
 		return 1;
-	if (return_too_deep()) {
+	if (return_too_deep(task)) {
 		count_lost(EV_TOO_DEEP);
 		return 1;
 	}
@@ -591,7 +590,8 @@ static __always_inline int on_entry(struct pt_regs *ctx, __u64 id, struct open_c
 	__u32 tgid = id >> 32;
 	__u32 ep = epoch();
 	__u64 code = 0, name_ptr = 0, file_ptr = 0;
-	struct thread_state *ts = current_thread(0);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct thread_state *ts = task_thread(task, 0);
 	int known = ts && ts->tgid == tgid && ts->epoch == ep;
 	if (known) {
 		code = code_of(frame_of(ctx, ts->fl.frame_arg), ts->fl.frame_code, ts->fl.flags);
@@ -603,10 +603,10 @@ static __always_inline int on_entry(struct pt_regs *ctx, __u64 id, struct open_c
 		 * tell the object; elsewhere its name and file must agree. */
 		if (c->code == code && c->epoch == code_epoch(ep, slot)) {
 			if (ts->fl.flags & LAYOUT_CODE_FREED)
-				return enter_known(ts, id, code, c->method, ret);
+				return enter_known(task, ts, id, code, c->method, ret);
 			read_names(ts->fl.code_name, ts->fl.code_filename, code, &name_ptr, &file_ptr);
 			if (c->name_ptr == name_ptr && c->file_ptr == file_ptr)
-				return enter_known(ts, id, code, c->method, ret);
+				return enter_known(task, ts, id, code, c->method, ret);
 		} else {
 			read_names(ts->fl.code_name, ts->fl.code_filename, code, &name_ptr, &file_ptr);
 		}
@@ -632,7 +632,7 @@ static __always_inline int on_entry(struct pt_regs *ctx, __u64 id, struct open_c
 	if (!known)
 		read_names(p->l.code_name, p->l.code_filename, code, &name_ptr, &file_ptr);
 	if (!ts)
-		ts = current_thread(1);
+		ts = task_thread(task, 1);
 
 	struct vkey k = {.tgid = tgid, .code = code};
 	struct verdict nv = {};
@@ -660,7 +660,7 @@ static __always_inline int on_entry(struct pt_regs *ctx, __u64 id, struct open_c
 		flags = F_PENDING;
 	if ((v->state == V_PENDING || v->gen) && creates_generator(p, code, frame))
 		return 1;
-	if (return_too_deep()) {
+	if (return_too_deep(task)) {
 		/* Its return would never be reported: an Enter without its Exit
 		 * would make a call of unknown length. Say so instead; a pending
 		 * call is said to user space, which alone knows whether it
@@ -688,8 +688,9 @@ static __always_inline void emit_exit(struct pt_regs *ctx, __u64 id, const struc
 
 /* The pair of probes, for kernels without uprobe sessions: every call pays
  * for the return trampoline, and the kernel follows at most 64 nested
- * returns per thread. Matched calls are remembered by (thread, stack
- * pointer at entry) for the uretprobe. */
+ * returns per thread. A thread remembers its reported calls on a stack in
+ * its state, by stack pointer at entry, for the uretprobe; the opens map
+ * holds them when the thread has no state or its stack is full. */
 SEC("uprobe")
 int eval_entry(struct pt_regs *ctx)
 {
@@ -697,8 +698,52 @@ int eval_entry(struct pt_regs *ctx)
 	struct open_call oc = {};
 	if (on_entry(ctx, id, &oc))
 		return 0;
-	struct okey ok = {.pid_tgid = id, .sp = PT_REGS_SP(ctx)};
+	__u64 sp = PT_REGS_SP(ctx);
+	struct thread_state *ts = current_thread(0);
+	if (ts) {
+		__u64 i = ts->opened;
+		barrier_var(i);
+		if (i < OPEN_CALLS) {
+			struct open_frame *f = &ts->open[i];
+			f->sp = sp;
+			f->code = oc.code;
+			f->method = oc.method;
+			f->flags = oc.flags;
+			ts->opened = i + 1;
+			return 0;
+		}
+		ts->spilled++;
+	}
+	struct okey ok = {.pid_tgid = id, .sp = sp};
 	bpf_map_update_elem(&opens, &ok, &oc, BPF_ANY);
+	return 0;
+}
+
+/* open_frame_of takes the innermost remembered call off the thread's
+ * stack when this return is its own; a frame entered deeper (below sp),
+ * whose return was never seen, is dropped on the way. */
+static __always_inline int open_frame_of(struct thread_state *ts, __u64 sp, struct open_call *oc)
+{
+#pragma unroll
+	for (int k = 0; k < 4; k++) {
+		__u64 top = ts->opened;
+		if (top == 0 || top > OPEN_CALLS)
+			return 0;
+		top--;
+		barrier_var(top);
+		if (top >= OPEN_CALLS)
+			return 0;
+		struct open_frame *f = &ts->open[top];
+		if (f->sp > sp)
+			return 0; /* an outer call: this return is not a reported one */
+		ts->opened = top;
+		if (f->sp == sp) {
+			oc->code = f->code;
+			oc->method = f->method;
+			oc->flags = f->flags;
+			return 1;
+		}
+	}
 	return 0;
 }
 
@@ -706,15 +751,26 @@ SEC("uretprobe")
 int eval_return(struct pt_regs *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
+	/* The return address has been popped: sp is 8 above its value at entry. */
+	__u64 sp = PT_REGS_SP(ctx) - 8;
+	struct thread_state *ts = current_thread(0);
+	struct open_call oc = {};
+	if (ts && open_frame_of(ts, sp, &oc)) {
+		emit_exit(ctx, id, &oc);
+		return 0;
+	}
+	if (ts && !ts->spilled)
+		return 0;
 	__u32 tgid = id >> 32;
 	if (!bpf_map_lookup_elem(&procs, &tgid))
 		return 0;
-	/* The return address has been popped: sp is 8 above its value at entry. */
-	struct okey ok = {.pid_tgid = id, .sp = PT_REGS_SP(ctx) - 8};
-	struct open_call *oc = bpf_map_lookup_elem(&opens, &ok);
-	if (!oc)
+	struct okey ok = {.pid_tgid = id, .sp = sp};
+	struct open_call *spilled = bpf_map_lookup_elem(&opens, &ok);
+	if (!spilled)
 		return 0;
-	emit_exit(ctx, id, oc);
+	if (ts)
+		ts->spilled--;
+	emit_exit(ctx, id, spilled);
 	bpf_map_delete_elem(&opens, &ok);
 	return 0;
 }
@@ -734,9 +790,11 @@ int eval_session(struct pt_regs *ctx)
 	__u64 *cookie = bpf_session_cookie();
 	if (!cookie)
 		return 1;
-	if (bpf_session_is_return()) {
+	/* Every call whose return is asked for leaves a non-zero cookie: the
+	 * kfunc is asked only then (the kernel zeroes it at entry). */
+	__u64 c = *cookie;
+	if (c && bpf_session_is_return()) {
 		struct open_call oc = {};
-		__u64 c = *cookie;
 		if (c & COOKIE_METHOD) {
 			oc.method = (__u32)c;
 		} else {
@@ -948,6 +1006,8 @@ int on_exec(struct bpf_raw_tracepoint_args *ctx)
 		if (n)
 			count_lost_n(EV_BATCH, n);
 		ts->depth = 0;
+		ts->opened = 0;
+		ts->spilled = 0;
 	}
 	__sync_fetch_and_add(&epoch_bpf, 1);
 	/* The launched process executing another program (a wrapper script, a

@@ -61,6 +61,10 @@
 #define BC_METHOD_SHIFT 4
 #define BC_METHOD_MAX (1U << 28)
 
+/* reported calls a thread remembers for their uretprobe (the pair of
+ * probes): the kernel follows no more nested returns */
+#define OPEN_CALLS 64
+
 /* the session cookie of a matched call: the method id in the low bits */
 #define COOKIE_METHOD (1ULL << 63)
 

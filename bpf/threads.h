@@ -41,6 +41,14 @@ struct cached_code {
 	__u32 epoch;
 };
 
+/* A reported call waiting for its uretprobe (the pair of probes). */
+struct open_frame {
+	__u64 sp; /* the stack pointer at entry */
+	__u64 code;
+	__u32 method;
+	__u32 flags;
+};
+
 struct thread_state {
 	struct call_batch b;
 	__u64 n;     /* records in the batch; exchanged with 0 by a flush */
@@ -50,6 +58,9 @@ struct thread_state {
 	__u32 pad;
 	struct fast_layout fl;
 	struct cached_code codes[CODE_CACHE];
+	__u32 opened;  /* frames in open, innermost last */
+	__u32 spilled; /* reported calls remembered in the opens map instead */
+	struct open_frame open[OPEN_CALLS];
 };
 
 struct {
@@ -59,10 +70,14 @@ struct {
 	__type(value, struct thread_state);
 } threads SEC(".maps");
 
+static __always_inline struct thread_state *task_thread(struct task_struct *task, __u64 create)
+{
+	return bpf_task_storage_get(&threads, task, 0, create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
+
 static __always_inline struct thread_state *current_thread(__u64 create)
 {
-	return bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0,
-				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+	return task_thread(bpf_get_current_task_btf(), create);
 }
 
 /* flush_batch writes the batch of ts as one record and returns how many

@@ -36,9 +36,13 @@ func requireEBPF(t *testing.T) {
 // counts and exceptions on every interpreter installed here.
 func TestShopUnderEBPF(t *testing.T) {
 	requireEBPF(t)
-	eachInterpreter(t, func(t *testing.T, py string) {
-		checkShop(t, "ebpf", py)
-	})
+	for _, probes := range []string{"session", "pair"} {
+		t.Run(probes, func(t *testing.T) {
+			eachInterpreter(t, func(t *testing.T, py string) {
+				checkShop(t, "ebpf", py, "--ebpf-probes", probes)
+			})
+		})
+	}
 }
 
 // TestForkedChildrenUnderEBPF: the children an app forks are traced from
@@ -173,6 +177,12 @@ func TestAttachToRunningProcess(t *testing.T) {
 // round lets the verdicts arrive, so the second is batched.
 func TestDetachInsideCall(t *testing.T) {
 	requireEBPF(t)
+	for _, probes := range []string{"session", "pair"} {
+		t.Run(probes, func(t *testing.T) { detachInsideCall(t, probes) })
+	}
+}
+
+func detachInsideCall(t *testing.T, probes string) {
 	dir, _ := filepath.Abs("testdata/ebpf")
 	eachInterpreter(t, func(t *testing.T, py string) {
 		app := exec.Command(py, filepath.Join(dir, "inside.py"))
@@ -192,7 +202,7 @@ func TestDetachInsideCall(t *testing.T) {
 		expect("ready")
 		report := filepath.Join(t.TempDir(), "r.json")
 		tracer := exec.Command(tracerBin, "--pid", fmt.Sprint(app.Process.Pid), "--duration", "2s",
-			"-p", filepath.Join(dir, "inside.point"), "--report", report)
+			"--ebpf-probes", probes, "-p", filepath.Join(dir, "inside.point"), "--report", report)
 		var stderr bytes.Buffer
 		errPipe, _ := tracer.StderrPipe()
 		if err := tracer.Start(); err != nil {

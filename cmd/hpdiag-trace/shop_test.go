@@ -48,14 +48,15 @@ func shopWant(runs int) map[string][2]int {
 
 // checkShop traces the shop under an engine with py and checks the counts,
 // the app's output and the report's probe section.
-func checkShop(t *testing.T, mode, py string) {
+func checkShop(t *testing.T, mode, py string, extra ...string) {
 	shop, points := shopFiles(t)
 	plain, err := exec.Command(py, shop, "6").CombinedOutput()
 	if err != nil {
 		t.Fatalf("plain run: %v\n%s", err, plain)
 	}
 	dir := t.TempDir()
-	r := runTracer(t, dir, "--mode", mode, "-p", points, "--report", "r.json", "--", py, shop, "6")
+	args := append(append([]string{"--mode", mode}, extra...), "-p", points, "--report", "r.json", "--", py, shop, "6")
+	r := runTracer(t, dir, args...)
 	if r.code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
 	}
