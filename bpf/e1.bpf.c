@@ -7,9 +7,11 @@
  * its code object in the verdict map. Code seen for the first time is
  * marked pending and described to user space (EV_CODE), which matches it
  * against the points and writes the verdict back; until then its calls are
- * reported as pending so that none is lost. Matched calls are remembered by
- * (thread, stack pointer) so that the uretprobe can report their return.
- * Raw tracepoints keep procs in step with fork, exec and exit. */
+ * reported as pending so that none is lost. A thread remembers its process's
+ * layout and final verdicts, and batches its calls (bpf/threads.h); with the
+ * pair of probes, it keeps its reported calls on a stack for the uretprobe.
+ * code_freed forgets what is known of a freed code object. Raw tracepoints
+ * keep procs in step with fork, exec and exit. */
 #include <linux/types.h>
 #include <linux/bpf.h>
 #include <linux/ptrace.h>
@@ -60,6 +62,8 @@ struct {
 	__type(value, struct verdict);
 } verdicts SEC(".maps");
 
+/* The pair's reported calls that did not fit a thread's stack (a thread the
+ * kernel had no task storage for). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);

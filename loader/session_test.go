@@ -126,3 +126,31 @@ func TestPendingCallsKeepThreadOrder(t *testing.T) {
 		t.Errorf("%d threads still held", len(sess.held))
 	}
 }
+
+// TestDecodeBatched decodes the calls of a batch (struct batched_call):
+// they are of the batch's thread, count their time from the batch's, and
+// say Enter, Exit or Exit by exception.
+func TestDecodeBatched(t *testing.T) {
+	batch := hdr{typ: evBatch, tgid: 7, tid: 9, method: 3, ts: 1_000_000}
+	for _, tc := range []struct {
+		name      string
+		dt, what  uint32
+		typ, flag uint8
+		method    uint32
+	}{
+		{"enter", 0, 5 << bcMethodShift, evEnter, 0, 5},
+		{"exit", 250, 5<<bcMethodShift | bcExit, evExit, 0, 5},
+		{"exception", 4_000_000_000, 1<<bcMethodShift | bcExit | bcException, evExit, flagException, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := make([]byte, batchedCallSize)
+			binary.LittleEndian.PutUint32(b, tc.dt)
+			binary.LittleEndian.PutUint32(b[4:], tc.what)
+			h := decodeBatched(batch, b)
+			want := hdr{typ: tc.typ, flags: tc.flag, tgid: 7, tid: 9, method: tc.method, ts: 1_000_000 + uint64(tc.dt)}
+			if h != want {
+				t.Errorf("got %+v, want %+v", h, want)
+			}
+		})
+	}
+}
