@@ -136,18 +136,8 @@ func TestAttachToRunningProcess(t *testing.T) {
 		before := app.run(t, 12)
 		untraced := evalFrameHook(t, app.cmd.Process.Pid)
 		dir := t.TempDir()
-		tracer := exec.Command(tracerBin, "--pid", fmt.Sprint(app.cmd.Process.Pid), "--duration", "3s",
+		tracer, stderr := attachTracer(t, "--pid", fmt.Sprint(app.cmd.Process.Pid), "--duration", "3s",
 			"-p", points, "--report", filepath.Join(dir, "r.json"))
-		var stderr bytes.Buffer
-		errPipe, _ := tracer.StderrPipe()
-		if err := tracer.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer tracer.Process.Kill()
-		attached := bufio.NewScanner(io.TeeReader(errPipe, &stderr))
-		for attached.Scan() && !strings.Contains(attached.Text(), "attached to pid") {
-		}
-		go io.Copy(&stderr, errPipe)
 		hookedAt := evalFrameHook(t, app.cmd.Process.Pid)
 		during := app.run(t, 12)
 		if err := tracer.Wait(); err != nil {
@@ -201,18 +191,8 @@ func detachInsideCall(t *testing.T, probes string) {
 		}
 		expect("ready")
 		report := filepath.Join(t.TempDir(), "r.json")
-		tracer := exec.Command(tracerBin, "--pid", fmt.Sprint(app.Process.Pid), "--duration", "2s",
+		tracer, stderr := attachTracer(t, "--pid", fmt.Sprint(app.Process.Pid), "--duration", "2s",
 			"--ebpf-probes", probes, "-p", filepath.Join(dir, "inside.point"), "--report", report)
-		var stderr bytes.Buffer
-		errPipe, _ := tracer.StderrPipe()
-		if err := tracer.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer tracer.Process.Kill()
-		attached := bufio.NewScanner(io.TeeReader(errPipe, &stderr))
-		for attached.Scan() && !strings.Contains(attached.Text(), "attached to pid") {
-		}
-		go io.Copy(&stderr, errPipe)
 		fmt.Fprintln(in, "go")
 		expect("inside")
 		time.Sleep(300 * time.Millisecond)
@@ -236,14 +216,7 @@ func TestTracerKilled(t *testing.T) {
 	_, points := shopFiles(t)
 	py := interpreters(t)[len(interpreters(t))-1]
 	app := startRounds(t, py)
-	tracer := exec.Command(tracerBin, "--pid", fmt.Sprint(app.cmd.Process.Pid), "-p", points)
-	errPipe, _ := tracer.StderrPipe()
-	if err := tracer.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := bufio.NewScanner(errPipe)
-	for lines.Scan() && !strings.Contains(lines.Text(), "attached to pid") {
-	}
+	tracer, _ := attachTracer(t, "--pid", fmt.Sprint(app.cmd.Process.Pid), "-p", points)
 	app.run(t, 3)
 	tracer.Process.Kill()
 	tracer.Wait()
@@ -253,6 +226,24 @@ func TestTracerKilled(t *testing.T) {
 	if err := app.cmd.Wait(); err != nil {
 		t.Errorf("the app did not exit 0 after the tracer was killed: %v", err)
 	}
+}
+
+// attachTracer starts hpdiag-trace with args (a --pid run) and returns once
+// it says it has attached; its standard error collects in the buffer.
+func attachTracer(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	tracer := exec.Command(tracerBin, args...)
+	var stderr bytes.Buffer
+	errPipe, _ := tracer.StderrPipe()
+	if err := tracer.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tracer.Process.Kill() })
+	attached := bufio.NewScanner(io.TeeReader(errPipe, &stderr))
+	for attached.Scan() && !strings.Contains(attached.Text(), "attached to pid") {
+	}
+	go io.Copy(&stderr, errPipe)
+	return tracer, &stderr
 }
 
 // hasHook says whether the engine writes eval_frame for this interpreter.
