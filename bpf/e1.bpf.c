@@ -421,8 +421,9 @@ static __always_inline void record_call(struct thread_state *ts, __u8 type, __u6
 			ts->depth++;
 	}
 	if (!ts || (flags & F_PENDING) || method >= BC_METHOD_MAX) {
-		if (ts)
-			flush_thread();
+		__u32 lost_n = ts ? flush_batch(ts) : 0;
+		if (lost_n)
+			count_lost_n(EV_BATCH, lost_n);
 		struct ev_call *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 		if (!e) {
 			count_lost(type);
@@ -443,8 +444,14 @@ static __always_inline void record_call(struct thread_state *ts, __u8 type, __u6
 		n = 0;
 	}
 	if (n == 0) {
-		fill_hdr(&ts->b.h, EV_BATCH, id, 0);
-		ts->b.h.ts = now;
+		struct ev_hdr *h = &ts->b.h;
+		h->type = EV_BATCH;
+		h->flags = 0;
+		h->pad = 0;
+		h->tgid = id >> 32;
+		h->tid = (__u32)id;
+		h->ts = now;
+		h->code = 0;
 	}
 	__u32 what = method << BC_METHOD_SHIFT;
 	if (type == EV_EXIT)
