@@ -826,7 +826,7 @@ int eval_session(struct pt_regs *ctx)
  * found through PyCode_Type.tp_dealloc): its verdict is dropped, so that
  * another object at its address is described anew, and the threads stop
  * trusting what they remember of its cache slot. */
-SEC("uprobe")
+SEC("uprobe.multi")
 int code_freed(struct pt_regs *ctx)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;

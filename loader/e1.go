@@ -62,6 +62,8 @@ type probePair struct {
 	path   string
 	links  []link.Link         // the evaluator's probes, and code_freed's
 	perPID map[int][]link.Link // the same per pid, with SingleProcess
+	// freed is set when code_freed watches the file's code_dealloc.
+	freed bool
 }
 
 // LoadE1 loads the programs into the kernel and attaches the tracepoints.
@@ -178,45 +180,58 @@ func (e *E1) attach(t *target, pid int) error {
 		if _, ok := pp.perPID[pid]; ok {
 			return nil
 		}
-		ls, err := e.probeFile(t, pid)
+		ls, freed, err := e.probeFile(t, pid)
 		if err != nil {
 			return err
 		}
 		pp.perPID[pid] = ls
+		t.watchFrees(freed)
 		return nil
 	}
-	if pp.links != nil {
-		return nil
+	if pp.links == nil {
+		if pp.links, pp.freed, err = e.probeFile(t, 0); err != nil {
+			return err
+		}
 	}
-	pp.links, err = e.probeFile(t, 0)
-	return err
+	t.watchFrees(pp.freed)
+	return nil
+}
+
+// watchFrees tells the programs, through t's layout, whether code_freed
+// watches the frees of t's code objects. Configure the processes after.
+func (t *target) watchFrees(on bool) {
+	if on {
+		t.proc.L.Flags |= layoutCodeFreed
+	} else {
+		t.proc.L.Flags &^= layoutCodeFreed
+	}
 }
 
 // probeFile attaches the programs to one interpreter file: the evaluator's
-// probes, and code_freed where the file's code_dealloc is known.
-func (e *E1) probeFile(t *target, pid int) ([]link.Link, error) {
+// probes, and code_freed where the file's code_dealloc is known and the
+// kernel has uprobe_multi links (6.6+); freed says whether it is.
+func (e *E1) probeFile(t *target, pid int) (ls []link.Link, freed bool, err error) {
 	entry, ret, err := e.uprobes(t, pid)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	ls := []link.Link{entry, ret}
+	ls = []link.Link{entry, ret}
 	if t.usdt != nil || t.codeFree == 0 {
-		return ls, nil
+		return ls, false, nil
 	}
 	off, err := t.interp.FileOffset(t.codeFree)
-	if err == nil {
-		var ex *link.Executable
-		if ex, err = link.OpenExecutable(t.interp.Path); err == nil {
-			var l link.Link
-			l, err = ex.Uprobe("code_dealloc", e.objs.CodeFreed, &link.UprobeOptions{Address: off, PID: pid})
-			ls = append(ls, l)
-		}
-	}
 	if err != nil {
-		closeLinks(ls...)
-		return nil, fmt.Errorf("eBPF engine: uprobe on code_dealloc (%#x) in %s: %w%s", t.codeFree, t.interp.InProcessPath, err, privilegeHint(err))
+		return ls, false, nil
 	}
-	return ls, nil
+	ex, err := link.OpenExecutable(t.interp.Path)
+	if err != nil {
+		return ls, false, nil
+	}
+	l, err := ex.UprobeMulti(nil, e.objs.CodeFreed, &link.UprobeMultiOptions{Addresses: []uint64{off}, PID: uint32(pid)})
+	if err != nil {
+		return ls, false, nil // the names are checked instead
+	}
+	return append(ls, l), true, nil
 }
 
 func (e *E1) uprobes(t *target, pid int) (link.Link, link.Link, error) {

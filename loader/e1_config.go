@@ -37,9 +37,10 @@ type target struct {
 	refined bool
 	// usdt holds the probes of engine E1u; nil for E1.
 	usdt *usdtPair
-	// codeFree is the link-time address of code_dealloc, 0 when unknown:
-	// then the programs check a remembered code object's name and file at
-	// every call instead (layoutCodeFreed).
+	// codeFree is the link-time address of code_dealloc, 0 when unknown.
+	// Where code_freed is attached to it, the layout says so
+	// (layoutCodeFreed); elsewhere the programs check a remembered code
+	// object's name and file at every call instead.
 	codeFree uint64
 }
 
@@ -74,7 +75,6 @@ func newTarget(interp *Interpreter) (*target, error) {
 	t := &target{interp: interp, layout: layout, proc: bpf.E1Proc{L: bpfLayout(layout), Sym: bpfSymbols(interp)}}
 	if addr, err := codeDealloc(interp, layout.Object.TpName+tpDeallocAfterName); err == nil {
 		t.codeFree = addr
-		t.proc.L.Flags |= layoutCodeFreed
 	}
 	return t, nil
 }

@@ -195,19 +195,22 @@ func (s *Session) Attach(pid int, interp *Interpreter) error {
 			return err
 		}
 	}
+	// The probes first: the configuration says whether code_freed watches
+	// the file (watchFrees).
+	if err := s.attachCalls(t, pid); err != nil {
+		s.restore(p)
+		p.close()
+		return err
+	}
 	if err := s.e1.configure(pid, t, interp.Bias, procBias); err != nil {
+		s.restore(p)
+		p.close()
 		return err
 	}
 	if len(p.hooked) > 0 {
 		_ = s.e1.setState(uint32(pid), procHooked)
 	}
 	s.procs[uint32(pid)] = p
-	if err := s.attachCalls(t, pid); err != nil {
-		s.e1.forget(pid)
-		delete(s.procs, uint32(pid))
-		s.restore(p)
-		return err
-	}
 	s.stats.Processes++
 	s.setProcess(pid, interp)
 	return nil

@@ -355,22 +355,7 @@ func TestEBPFWithoutPrivileges(t *testing.T) {
 	if _, err := exec.LookPath("setpriv"); err != nil {
 		t.Skip("setpriv not installed")
 	}
-	// An interpreter and files that user nobody can read.
-	py := "/usr/bin/python3.11"
-	if _, err := os.Stat(py); err != nil {
-		t.Skip("needs Debian's python3.11, which any user may run")
-	}
-	dir, err := os.MkdirTemp("", "unpriv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	os.Chmod(dir, 0o777)
-	src, points := shopFiles(t)
-	shop := filepath.Join(dir, "shop.py")
-	copyFile(t, src, shop)
-	copyFile(t, points, filepath.Join(dir, "shop.point"))
-	points = filepath.Join(dir, "shop.point")
+	py, dir, shop, points := nobodyShop(t)
 	unpriv := func(args ...string) result {
 		full := append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", tracerBin}, args...)
 		return runCmd(t, exec.Command("setpriv", full...), dir)
@@ -386,6 +371,53 @@ func TestEBPFWithoutPrivileges(t *testing.T) {
 	if rep := readReport(t, filepath.Join(dir, "r.json")); rep.Probe.Engine != "shim" {
 		t.Errorf("engine = %q, want shim", rep.Probe.Engine)
 	}
+}
+
+// TestEBPFWithCapabilities: user nobody with CAP_BPF, CAP_PERFMON and
+// CAP_SYS_PTRACE, and no other privilege, traces the Shop exactly.
+func TestEBPFWithCapabilities(t *testing.T) {
+	requireEBPF(t)
+	py, dir, shop, points := nobodyShop(t)
+	// The gated launch runs the tracer's own file again: one nobody can reach.
+	tracer := filepath.Join(dir, "hpdiag-trace")
+	copyFile(t, tracerBin, tracer)
+	os.Chmod(tracer, 0o755)
+	const caps = "+bpf,+perfmon,+sys_ptrace"
+	r := runCmd(t, exec.Command("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+		"--inh-caps="+caps, "--ambient-caps="+caps, tracer,
+		"--mode", "ebpf", "-p", points, "--report", filepath.Join(dir, "r.json"), "--", py, shop, "6"), dir)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	rep := readReport(t, filepath.Join(dir, "r.json"))
+	checkMethods(t, rep, shopWant(1))
+	if rep.Probe.Engine != "ebpf" {
+		t.Errorf("engine = %q, want ebpf", rep.Probe.Engine)
+	}
+}
+
+// nobodyShop copies the Shop into a directory user nobody can use, and
+// names an interpreter nobody may run.
+func nobodyShop(t *testing.T) (py, dir, shop, points string) {
+	t.Helper()
+	if _, err := exec.LookPath("setpriv"); err != nil {
+		t.Skip("setpriv not installed")
+	}
+	py = "/usr/bin/python3.11"
+	if _, err := os.Stat(py); err != nil {
+		t.Skip("needs Debian's python3.11, which any user may run")
+	}
+	dir, err := os.MkdirTemp("", "unpriv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	os.Chmod(dir, 0o777)
+	src, pts := shopFiles(t)
+	shop, points = filepath.Join(dir, "shop.py"), filepath.Join(dir, "shop.point")
+	copyFile(t, src, shop)
+	copyFile(t, pts, points)
+	return py, dir, shop, points
 }
 
 func copyFile(t *testing.T, from, to string) {
