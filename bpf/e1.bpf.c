@@ -702,8 +702,7 @@ static __always_inline void emit_exit(struct pt_regs *ctx, __u64 id, const struc
  * returns per thread. A thread remembers its reported calls on a stack in
  * its state, by stack pointer at entry, for the uretprobe; the opens map
  * holds them when the thread has no state or its stack is full. */
-SEC("uprobe")
-int eval_entry(struct pt_regs *ctx)
+static __always_inline int pair_entry(struct pt_regs *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct open_call oc = {};
@@ -758,8 +757,7 @@ static __always_inline int open_frame_of(struct thread_state *ts, __u64 sp, stru
 	return 0;
 }
 
-SEC("uretprobe")
-int eval_return(struct pt_regs *ctx)
+static __always_inline int pair_return(struct pt_regs *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	/* The return address has been popped: sp is 8 above its value at entry. */
@@ -784,6 +782,33 @@ int eval_return(struct pt_regs *ctx)
 	emit_exit(ctx, id, spilled);
 	bpf_map_delete_elem(&opens, &ok);
 	return 0;
+}
+
+/* The pair through perf-event uprobes (any kernel), and through
+ * uprobe_multi links (6.6+), which need no perf event: CAP_BPF and
+ * CAP_PERFMON suffice for them. */
+SEC("uprobe")
+int eval_entry(struct pt_regs *ctx)
+{
+	return pair_entry(ctx);
+}
+
+SEC("uretprobe")
+int eval_return(struct pt_regs *ctx)
+{
+	return pair_return(ctx);
+}
+
+SEC("uprobe.multi")
+int eval_entry_multi(struct pt_regs *ctx)
+{
+	return pair_entry(ctx);
+}
+
+SEC("uretprobe.multi")
+int eval_return_multi(struct pt_regs *ctx)
+{
+	return pair_return(ctx);
 }
 
 extern _Bool bpf_session_is_return(void) __ksym;

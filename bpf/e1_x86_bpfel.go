@@ -246,7 +246,9 @@ const (
 	E1MapVerdicts         = "verdicts"
 	E1ProgCodeFreed       = "code_freed"
 	E1ProgEvalEntry       = "eval_entry"
+	E1ProgEvalEntryMulti  = "eval_entry_multi"
 	E1ProgEvalReturn      = "eval_return"
+	E1ProgEvalReturnMulti = "eval_return_multi"
 	E1ProgEvalSession     = "eval_session"
 	E1ProgFlushThreads    = "flush_threads"
 	E1ProgOnExec          = "on_exec"
@@ -305,16 +307,18 @@ type E1Specs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type E1ProgramSpecs struct {
-	CodeFreed    *ebpf.ProgramSpec `ebpf:"code_freed"`
-	EvalEntry    *ebpf.ProgramSpec `ebpf:"eval_entry"`
-	EvalReturn   *ebpf.ProgramSpec `ebpf:"eval_return"`
-	EvalSession  *ebpf.ProgramSpec `ebpf:"eval_session"`
-	FlushThreads *ebpf.ProgramSpec `ebpf:"flush_threads"`
-	OnExec       *ebpf.ProgramSpec `ebpf:"on_exec"`
-	OnExit       *ebpf.ProgramSpec `ebpf:"on_exit"`
-	OnFork       *ebpf.ProgramSpec `ebpf:"on_fork"`
-	UsdtEntry    *ebpf.ProgramSpec `ebpf:"usdt_entry"`
-	UsdtReturn   *ebpf.ProgramSpec `ebpf:"usdt_return"`
+	CodeFreed       *ebpf.ProgramSpec `ebpf:"code_freed"`
+	EvalEntry       *ebpf.ProgramSpec `ebpf:"eval_entry"`
+	EvalEntryMulti  *ebpf.ProgramSpec `ebpf:"eval_entry_multi"`
+	EvalReturn      *ebpf.ProgramSpec `ebpf:"eval_return"`
+	EvalReturnMulti *ebpf.ProgramSpec `ebpf:"eval_return_multi"`
+	EvalSession     *ebpf.ProgramSpec `ebpf:"eval_session"`
+	FlushThreads    *ebpf.ProgramSpec `ebpf:"flush_threads"`
+	OnExec          *ebpf.ProgramSpec `ebpf:"on_exec"`
+	OnExit          *ebpf.ProgramSpec `ebpf:"on_exit"`
+	OnFork          *ebpf.ProgramSpec `ebpf:"on_fork"`
+	UsdtEntry       *ebpf.ProgramSpec `ebpf:"usdt_entry"`
+	UsdtReturn      *ebpf.ProgramSpec `ebpf:"usdt_return"`
 }
 
 // E1MapSpecs contains maps before they are loaded into the kernel.
@@ -398,23 +402,27 @@ type E1Variables struct {
 //
 // It can be passed to LoadE1Objects or ebpf.CollectionSpec.LoadAndAssign.
 type E1Programs struct {
-	CodeFreed    *ebpf.Program `ebpf:"code_freed"`
-	EvalEntry    *ebpf.Program `ebpf:"eval_entry"`
-	EvalReturn   *ebpf.Program `ebpf:"eval_return"`
-	EvalSession  *ebpf.Program `ebpf:"eval_session"`
-	FlushThreads *ebpf.Program `ebpf:"flush_threads"`
-	OnExec       *ebpf.Program `ebpf:"on_exec"`
-	OnExit       *ebpf.Program `ebpf:"on_exit"`
-	OnFork       *ebpf.Program `ebpf:"on_fork"`
-	UsdtEntry    *ebpf.Program `ebpf:"usdt_entry"`
-	UsdtReturn   *ebpf.Program `ebpf:"usdt_return"`
+	CodeFreed       *ebpf.Program `ebpf:"code_freed"`
+	EvalEntry       *ebpf.Program `ebpf:"eval_entry"`
+	EvalEntryMulti  *ebpf.Program `ebpf:"eval_entry_multi"`
+	EvalReturn      *ebpf.Program `ebpf:"eval_return"`
+	EvalReturnMulti *ebpf.Program `ebpf:"eval_return_multi"`
+	EvalSession     *ebpf.Program `ebpf:"eval_session"`
+	FlushThreads    *ebpf.Program `ebpf:"flush_threads"`
+	OnExec          *ebpf.Program `ebpf:"on_exec"`
+	OnExit          *ebpf.Program `ebpf:"on_exit"`
+	OnFork          *ebpf.Program `ebpf:"on_fork"`
+	UsdtEntry       *ebpf.Program `ebpf:"usdt_entry"`
+	UsdtReturn      *ebpf.Program `ebpf:"usdt_return"`
 }
 
 func (p *E1Programs) Close() error {
 	return _E1Close(
 		p.CodeFreed,
 		p.EvalEntry,
+		p.EvalEntryMulti,
 		p.EvalReturn,
+		p.EvalReturnMulti,
 		p.EvalSession,
 		p.FlushThreads,
 		p.OnExec,

@@ -109,8 +109,32 @@ func LoadE1(opts E1Options) (*E1, error) {
 	return e, nil
 }
 
-// load loads the programs; on a kernel without uprobe sessions (before
-// 6.13) it loads the uprobe and uretprobe pair alone.
+// pairPrograms are the programs of the uprobe and uretprobe pair, for
+// kernels without uprobe sessions (before 6.13).
+type pairPrograms struct {
+	bpf.E1Maps
+	bpf.E1Variables
+	FlushThreads *ebpf.Program `ebpf:"flush_threads"`
+	EvalEntry    *ebpf.Program `ebpf:"eval_entry"`
+	EvalReturn   *ebpf.Program `ebpf:"eval_return"`
+	OnFork       *ebpf.Program `ebpf:"on_fork"`
+	OnExec       *ebpf.Program `ebpf:"on_exec"`
+	OnExit       *ebpf.Program `ebpf:"on_exit"`
+	UsdtEntry    *ebpf.Program `ebpf:"usdt_entry"`
+	UsdtReturn   *ebpf.Program `ebpf:"usdt_return"`
+}
+
+// pairMultiPrograms adds the programs of uprobe_multi links (6.6+).
+type pairMultiPrograms struct {
+	pairPrograms
+	EvalEntryMulti  *ebpf.Program `ebpf:"eval_entry_multi"`
+	EvalReturnMulti *ebpf.Program `ebpf:"eval_return_multi"`
+	CodeFreed       *ebpf.Program `ebpf:"code_freed"`
+}
+
+// load loads the programs: all of them on a kernel with uprobe sessions
+// (6.13+); else the pair, with the uprobe_multi programs where the kernel
+// has them (6.6+), or alone.
 func (e *E1) load(spec *ebpf.CollectionSpec) error {
 	var err error
 	if !e.opts.NoSession {
@@ -119,31 +143,23 @@ func (e *E1) load(spec *ebpf.CollectionSpec) error {
 			return nil
 		}
 	}
-	var pair struct {
-		bpf.E1Maps
-		bpf.E1Variables
-		FlushThreads *ebpf.Program `ebpf:"flush_threads"`
-		EvalEntry    *ebpf.Program `ebpf:"eval_entry"`
-		EvalReturn   *ebpf.Program `ebpf:"eval_return"`
-		OnFork       *ebpf.Program `ebpf:"on_fork"`
-		OnExec       *ebpf.Program `ebpf:"on_exec"`
-		OnExit       *ebpf.Program `ebpf:"on_exit"`
-		UsdtEntry    *ebpf.Program `ebpf:"usdt_entry"`
-		UsdtReturn   *ebpf.Program `ebpf:"usdt_return"`
-		CodeFreed    *ebpf.Program `ebpf:"code_freed"`
-	}
-	if err2 := spec.LoadAndAssign(&pair, nil); err2 != nil {
+	var multi pairMultiPrograms
+	err2 := spec.LoadAndAssign(&multi, nil)
+	if err2 == nil {
+		e.objs.EvalEntryMulti, e.objs.EvalReturnMulti = multi.EvalEntryMulti, multi.EvalReturnMulti
+		e.objs.CodeFreed = multi.CodeFreed
+	} else if err2 = spec.LoadAndAssign(&multi.pairPrograms, nil); err2 != nil {
 		if err == nil {
 			err = err2
 		}
 		return err // the first error says more
 	}
+	pair := &multi.pairPrograms
 	e.objs.E1Maps, e.objs.E1Variables = pair.E1Maps, pair.E1Variables
 	e.objs.FlushThreads = pair.FlushThreads
 	e.objs.EvalEntry, e.objs.EvalReturn = pair.EvalEntry, pair.EvalReturn
 	e.objs.OnFork, e.objs.OnExec, e.objs.OnExit = pair.OnFork, pair.OnExec, pair.OnExit
 	e.objs.UsdtEntry, e.objs.UsdtReturn = pair.UsdtEntry, pair.UsdtReturn
-	e.objs.CodeFreed = pair.CodeFreed
 	return nil
 }
 
@@ -258,6 +274,9 @@ func (e *E1) uprobes(t *target, pid int) (link.Link, link.Link, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("eBPF engine: opening %s: %w", t.interp.InProcessPath, err)
 	}
+	if entry, ret, err := e.multiPair(ex, off, pid); err == nil {
+		return entry, ret, nil
+	}
 	opts := &link.UprobeOptions{Address: off, PID: pid}
 	entry, err := ex.Uprobe(EvalFrameSymbol, e.objs.EvalEntry, opts)
 	if err != nil {
@@ -267,6 +286,25 @@ func (e *E1) uprobes(t *target, pid int) (link.Link, link.Link, error) {
 	if err != nil {
 		entry.Close()
 		return nil, nil, fmt.Errorf("eBPF engine: uretprobe on %s in %s: %w%s", EvalFrameSymbol, t.interp.InProcessPath, err, privilegeHint(err))
+	}
+	return entry, ret, nil
+}
+
+// multiPair attaches the pair through uprobe_multi links, where the
+// kernel has them (6.6+): they need no perf event.
+func (e *E1) multiPair(ex *link.Executable, off uint64, pid int) (link.Link, link.Link, error) {
+	if e.objs.EvalEntryMulti == nil {
+		return nil, nil, errors.New("no uprobe_multi programs")
+	}
+	opts := &link.UprobeMultiOptions{Addresses: []uint64{off}, PID: uint32(pid)}
+	entry, err := ex.UprobeMulti(nil, e.objs.EvalEntryMulti, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	ret, err := ex.UretprobeMulti(nil, e.objs.EvalReturnMulti, opts)
+	if err != nil {
+		entry.Close()
+		return nil, nil, err
 	}
 	return entry, ret, nil
 }

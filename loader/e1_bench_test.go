@@ -87,7 +87,7 @@ func BenchmarkProgramPerCall(b *testing.B) {
 			b.StopTimer()
 			sess.Stop(0)
 			var run, cnt float64
-			for _, p := range []*ebpf.Program{e1.objs.EvalSession, e1.objs.EvalEntry, e1.objs.EvalReturn} {
+			for _, p := range []*ebpf.Program{e1.objs.EvalSession, e1.objs.EvalEntry, e1.objs.EvalReturn, e1.objs.EvalEntryMulti, e1.objs.EvalReturnMulti} {
 				if p == nil {
 					continue
 				}

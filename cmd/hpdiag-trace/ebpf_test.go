@@ -383,16 +383,21 @@ func TestEBPFWithCapabilities(t *testing.T) {
 	copyFile(t, tracerBin, tracer)
 	os.Chmod(tracer, 0o755)
 	const caps = "+bpf,+perfmon,+sys_ptrace"
-	r := runCmd(t, exec.Command("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-		"--inh-caps="+caps, "--ambient-caps="+caps, tracer,
-		"--mode", "ebpf", "-p", points, "--report", filepath.Join(dir, "r.json"), "--", py, shop, "6"), dir)
-	if r.code != 0 {
-		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
-	}
-	rep := readReport(t, filepath.Join(dir, "r.json"))
-	checkMethods(t, rep, shopWant(1))
-	if rep.Probe.Engine != "ebpf" {
-		t.Errorf("engine = %q, want ebpf", rep.Probe.Engine)
+	for _, probes := range []string{"session", "pair"} {
+		t.Run(probes, func(t *testing.T) {
+			report := filepath.Join(dir, probes+".json")
+			r := runCmd(t, exec.Command("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+				"--inh-caps="+caps, "--ambient-caps="+caps, tracer, "--mode", "ebpf", "--ebpf-probes", probes,
+				"-p", points, "--report", report, "--", py, shop, "6"), dir)
+			if r.code != 0 {
+				t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+			}
+			rep := readReport(t, report)
+			checkMethods(t, rep, shopWant(1))
+			if rep.Probe.Engine != "ebpf" {
+				t.Errorf("engine = %q, want ebpf", rep.Probe.Engine)
+			}
+		})
 	}
 }
 
