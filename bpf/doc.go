@@ -18,5 +18,5 @@
 // them and reads the ring buffer.
 package bpf
 
-//go:generate go tool bpf2go -go-package bpf -output-stem e1 -target amd64 -type proc -type layout -type symbols -type verdict -type vkey -type ev_hdr -type ev_code -type ev_call -type ev_call_args -type ev_proc -type arg_val -type usdt_arg -type usdt_call E1 e1.bpf.c -- -O2 -g -Wall -Werror -D__TARGET_ARCH_x86 -I/usr/include/x86_64-linux-gnu
+//go:generate go tool bpf2go -go-package bpf -output-stem e1 -target amd64 -type proc -type layout -type symbols -type verdict -type vkey -type ev_hdr -type ev_code -type ev_call -type ev_call_args -type ev_proc -type arg_val -type usdt_arg -type usdt_call -type batched_call E1 e1.bpf.c -- -O2 -g -Wall -Werror -D__TARGET_ARCH_x86 -I/usr/include/x86_64-linux-gnu
 //go:generate go tool bpf2go -go-package bpf -output-stem e0 -target amd64 -type ev_net -type ev_sql E0 e0.bpf.c -- -O2 -g -Wall -Werror -D__TARGET_ARCH_x86 -I/usr/include/x86_64-linux-gnu

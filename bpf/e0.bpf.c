@@ -86,19 +86,7 @@ struct socket {
 #define EINPROGRESS 115
 #define SOCK_STREAM 1
 
-/* The processes E1 traces or follows: E0 watches the same ones. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, struct proc);
-} procs SEC(".maps");
-
-/* Shared with E1 too, so that one reader sees every record in order. */
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 16 << 20);
-} events SEC(".maps");
+#include "shared.h"
 
 /* The TCP sockets of traced processes, by tgid << 32 | fd. */
 struct {
@@ -220,14 +208,7 @@ static __always_inline void output(void *rec, __u64 size, __u32 type)
 
 static __always_inline void fill_hdr(struct ev_hdr *h, __u8 type, __u8 flags, __u64 id, __u64 code)
 {
-	h->type = type;
-	h->flags = flags;
-	h->pad = 0;
-	h->tgid = id >> 32;
-	h->tid = (__u32)id;
-	h->method = 0;
-	h->ts = bpf_ktime_get_ns();
-	h->code = code;
+	fill_hdr_at(h, type, flags, id, code, bpf_ktime_get_ns());
 }
 
 static __always_inline struct sock *fd_sock(__u64 fd)

@@ -20,6 +20,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "e1.h"
+#include "shared.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -41,19 +42,8 @@ struct task_struct {
 	struct signal_struct *signal;
 } __attribute__((preserve_access_index));
 
-/* The kernel reports at most this many nested returns per thread
- * (MAX_URETPROBE_DEPTH in kernel/events/uprobes.c). */
-#define MAX_RETURN_DEPTH 64
-
 #define SIGSTOP_NR 19
 #define CO_NEWLOCALS_FLAG 0x2 /* the same in every version */
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, struct proc);
-} procs SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -70,11 +60,6 @@ struct {
 	__type(key, struct okey);
 	__type(value, struct open_call);
 } opens SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 16 << 20);
-} events SEC(".maps");
 
 /* Events that found the ring buffer full, per event type. */
 struct {
@@ -213,14 +198,7 @@ static __always_inline int return_too_deep(struct task_struct *task)
 
 static __always_inline void fill_hdr(struct ev_hdr *h, __u8 type, __u64 id, __u64 code)
 {
-	h->type = type;
-	h->flags = 0;
-	h->pad = 0;
-	h->tgid = id >> 32;
-	h->tid = (__u32)id;
-	h->method = 0;
-	h->ts = bpf_ktime_get_ns();
-	h->code = code;
+	fill_hdr_at(h, type, 0, id, code, bpf_ktime_get_ns());
 }
 
 /* read_str copies the data of a compact str object into buf and returns the
@@ -443,16 +421,8 @@ static __always_inline void record_call(struct thread_state *ts, __u8 type, __u6
 			count_lost_n(EV_BATCH, lost_n);
 		n = 0;
 	}
-	if (n == 0) {
-		struct ev_hdr *h = &ts->b.h;
-		h->type = EV_BATCH;
-		h->flags = 0;
-		h->pad = 0;
-		h->tgid = id >> 32;
-		h->tid = (__u32)id;
-		h->ts = now;
-		h->code = 0;
-	}
+	if (n == 0)
+		fill_hdr_at(&ts->b.h, EV_BATCH, 0, id, 0, now);
 	__u32 what = method << BC_METHOD_SHIFT;
 	if (type == EV_EXIT)
 		what |= BC_EXIT | ((flags & F_EXCEPTION) ? BC_EXCEPTION : 0);
@@ -713,7 +683,7 @@ static __always_inline int pair_entry(struct pt_regs *ctx)
 	if (ts) {
 		__u64 i = ts->opened;
 		barrier_var(i);
-		if (i < OPEN_CALLS) {
+		if (i < MAX_RETURN_DEPTH) {
 			struct open_frame *f = &ts->open[i];
 			f->sp = sp;
 			f->code = oc.code;
@@ -737,11 +707,11 @@ static __always_inline int open_frame_of(struct thread_state *ts, __u64 sp, stru
 #pragma unroll
 	for (int k = 0; k < 4; k++) {
 		__u64 top = ts->opened;
-		if (top == 0 || top > OPEN_CALLS)
+		if (top == 0 || top > MAX_RETURN_DEPTH)
 			return 0;
 		top--;
 		barrier_var(top);
-		if (top >= OPEN_CALLS)
+		if (top >= MAX_RETURN_DEPTH)
 			return 0;
 		struct open_frame *f = &ts->open[top];
 		if (f->sp > sp)

@@ -59,11 +59,12 @@
 #define BC_EXIT 1
 #define BC_EXCEPTION 2
 #define BC_METHOD_SHIFT 4
-#define BC_METHOD_MAX (1U << 28)
+#define BC_METHOD_MAX (1U << (32 - BC_METHOD_SHIFT))
 
-/* reported calls a thread remembers for their uretprobe (the pair of
- * probes): the kernel follows no more nested returns */
-#define OPEN_CALLS 64
+/* The kernel reports at most this many nested returns per thread
+ * (MAX_URETPROBE_DEPTH in kernel/events/uprobes.c): a thread's stack of
+ * reported calls for the pair holds as many. */
+#define MAX_RETURN_DEPTH 64
 
 /* the session cookie of a matched call: the method id in the low bits */
 #define COOKIE_METHOD (1ULL << 63)

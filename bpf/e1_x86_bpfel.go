@@ -22,6 +22,12 @@ type E1ArgVal struct {
 	Data      [248]uint8
 }
 
+type E1BatchedCall struct {
+	_    structs.HostLayout
+	Dt   uint32
+	What uint32
+}
+
 type E1EvCall struct {
 	_ structs.HostLayout
 	H E1EvHdr
@@ -160,11 +166,7 @@ type E1ThreadState struct {
 	B struct {
 		_     structs.HostLayout
 		H     E1EvHdr
-		Calls [120]struct {
-			_    structs.HostLayout
-			Dt   uint32
-			What uint32
-		}
+		Calls [120]E1BatchedCall
 	}
 	N     uint64
 	Depth uint32

@@ -7,12 +7,11 @@
  * record is older than BATCH_AGE_NS, before any other record of the thread
  * (E0's included: bpf/e0.bpf.c flushes too), when the thread exits, and
  * at detach (flush_threads, a task iterator). Each thread's records thus
- * reach user space in the order they happened. Include this after the
- * declaration of the events ring buffer. */
+ * reach user space in the order they happened. */
 #ifndef HPDIAG_THREADS_H
 #define HPDIAG_THREADS_H
 
-#include "e1.h"
+#include "shared.h"
 
 /* The flush writes the head and the used records in one copy. */
 struct call_batch {
@@ -60,7 +59,7 @@ struct thread_state {
 	struct cached_code codes[CODE_CACHE];
 	__u32 opened;  /* frames in open, innermost last */
 	__u32 spilled; /* reported calls remembered in the opens map instead */
-	struct open_frame open[OPEN_CALLS];
+	struct open_frame open[MAX_RETURN_DEPTH];
 };
 
 struct {

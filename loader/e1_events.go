@@ -21,10 +21,9 @@ const (
 	evBatch     = 10 // a thread's calls: ev_hdr.method records of ev_call follow the head
 	evTypes     = 11
 
-	bcExit          = 1
-	bcException     = 2
-	bcMethodShift   = 4
-	batchedCallSize = 8
+	bcExit        = 1
+	bcException   = 2
+	bcMethodShift = 4
 
 	flagException = 1
 	flagPending   = 2
@@ -59,7 +58,10 @@ type hdr struct {
 	code       uint64
 }
 
-const hdrSize = int(unsafe.Sizeof(bpf.E1EvHdr{}))
+const (
+	hdrSize         = int(unsafe.Sizeof(bpf.E1EvHdr{}))
+	batchedCallSize = int(unsafe.Sizeof(bpf.E1BatchedCall{}))
+)
 
 func decodeHdr(b []byte) (hdr, bool) {
 	if len(b) < hdrSize {

@@ -3,7 +3,6 @@ package logging
 import (
 	"fmt"
 	"os"
-	"sync"
 )
 
 // SizeRotator is an io.Writer on a log file that rotates it by size, as
@@ -12,11 +11,10 @@ import (
 // deleted), file becomes file.1 and a new file starts. With maxBytes or
 // backupCount zero the file never rotates.
 type SizeRotator struct {
-	mu          sync.Mutex
+	logFile
 	path        string
 	maxBytes    int64
 	backupCount int
-	f           *os.File
 	size        int64
 }
 
@@ -84,15 +82,3 @@ func (r *SizeRotator) rotate() error {
 }
 
 func backupName(path string, i int) string { return fmt.Sprintf("%s.%d", path, i) }
-
-// Close closes the file.
-func (r *SizeRotator) Close() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.f == nil {
-		return nil
-	}
-	err := r.f.Close()
-	r.f = nil
-	return err
-}

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -18,7 +17,7 @@ import (
 // period> (%Y-%m-%d_%H-%M-%S, cut to the unit); with backupCount nonzero
 // only the newest backupCount are kept.
 type TimedRotator struct {
-	mu          sync.Mutex
+	logFile
 	path        string
 	when        string
 	interval    int
@@ -26,7 +25,6 @@ type TimedRotator struct {
 	backupCount int
 	now         func() time.Time
 
-	f        *os.File
 	rollover time.Time
 }
 
@@ -193,16 +191,4 @@ func (r *TimedRotator) prune() {
 		os.Remove(filepath.Join(dir, old[0]))
 		old = old[1:]
 	}
-}
-
-// Close closes the file.
-func (r *TimedRotator) Close() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.f == nil {
-		return nil
-	}
-	err := r.f.Close()
-	r.f = nil
-	return err
 }
