@@ -26,6 +26,7 @@ test:
 ## bench: Go benchmarks of the pipeline, then each engine against a plain run
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./pipeline/ ./matcher/ ./pyre/
+	$(GO) test -run '^$$' -bench 'BatchedCalls|ProgramPerCall' -benchmem -cpu 1 ./loader/
 	$(GO) run ./bench -tracer bin/hpdiag-trace
 
 ## generate: rebuild the generated code: the BPF objects and their Go bindings
