@@ -11,7 +11,7 @@ import threading
 import time
 import urllib.request
 
-from flask import Flask, abort
+from flask import Flask, abort, make_response
 from werkzeug.serving import make_server
 
 port, backend = int(sys.argv[1]), int(sys.argv[2])
@@ -46,8 +46,11 @@ def relay():
 
 @app.route("/quit")
 def quit():
-    threading.Thread(target=srv.shutdown).start()
-    return "bye"
+    # The handler threads are daemons: stop only once "bye" is sent, or
+    # the process may exit in the middle of it.
+    resp = make_response("bye")
+    resp.call_on_close(lambda: threading.Thread(target=srv.shutdown).start())
+    return resp
 
 
 child = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "backend.py"), str(backend)])
